@@ -1,0 +1,162 @@
+"""The one authorization module: what a person may see and do, and where.
+
+A person's role assignments become grants. Each grant carries the permissions
+of its role (PERMISSIONS, data not code) and a scope: an area subtree (a path
+prefix) or a department. Querysets are narrowed with `restrict`; single objects
+are fetched with `get_object`, which answers 404 for what lies outside the
+person's scopes and 403 for what they may see but not change.
+
+Models say how they are scoped with two class attributes:
+    authz_paths       lookups that end in an Area path ("path", "grid__path")
+    authz_departments lookups that end in a Department id ("department")
+A department grant reaches objects through `authz_departments`; on models that
+have none it covers the street the department serves.
+"""
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from civicgrid.people.models import Role, RoleAssignment
+
+VIEW_AREAS = "areas.view"
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset(
+        {
+            "areas.view",
+            "areas.change",
+            "departments.view",
+            "departments.change",
+            "people.view",
+            "people.change",
+            "categories.change",
+            "calendar.change",
+        }
+    ),
+    Role.SUPERVISOR: frozenset({"areas.view", "departments.view", "people.view"}),
+    Role.COMMUNITY: frozenset({"areas.view", "departments.view", "people.view"}),
+    Role.GRID_WORKER: frozenset({"areas.view", "departments.view"}),
+    Role.HANDLER: frozenset({"areas.view", "departments.view"}),
+    Role.LEADER: frozenset({"areas.view", "departments.view", "people.view"}),
+}
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One role held over one scope."""
+
+    role: str
+    area_path: str | None
+    department_id: int | None
+    street_path: str | None  # the street a department serves
+    scope_name: str
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
+    @property
+    def permissions(self) -> frozenset[str]:
+        return PERMISSIONS.get(self.role, frozenset())
+
+
+class Authz:
+    """Everything one person may do, loaded once per request."""
+
+    def __init__(self, user, on=None):
+        self.user = user
+        self.is_superuser = bool(user.is_authenticated and user.is_superuser)
+        self.grants = self._load_grants(user, on) if user.is_authenticated else []
+
+    @staticmethod
+    def _load_grants(user, on) -> list[Grant]:
+        rows = (
+            RoleAssignment.objects.current(on)
+            .filter(user=user)
+            .select_related("area", "department__street")
+        )
+        return [
+            Grant(
+                role=row.role,
+                area_path=row.area.path if row.area_id else None,
+                department_id=row.department_id,
+                street_path=row.department.street.path if row.department_id else None,
+                scope_name=str(row.scope),
+            )
+            for row in rows
+        ]
+
+    @property
+    def roles(self) -> set[str]:
+        return {grant.role for grant in self.grants}
+
+    @property
+    def perms(self) -> set[str]:
+        return {perm for grant in self.grants for perm in grant.permissions}
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_superuser or bool(self.roles & set(roles))
+
+    def has_perm(self, perm: str) -> bool:
+        """Whether the person holds `perm` anywhere (for menus, not for objects)."""
+        return self.is_superuser or perm in self.perms
+
+    def restrict(self, queryset, perm: str):
+        """Narrow `queryset` to the objects on which the person holds `perm`."""
+        if self.is_superuser:
+            return queryset
+        condition = self.condition(queryset.model, perm)
+        return queryset.filter(condition) if condition is not None else queryset.none()
+
+    def condition(self, model, perm: str) -> Q | None:
+        parts = [self._grant_condition(model, grant) for grant in self.grants if perm in grant.permissions]
+        parts = [part for part in parts if part is not None]
+        return reduce(or_, parts) if parts else None
+
+    @staticmethod
+    def _grant_condition(model, grant: Grant) -> Q | None:
+        paths = getattr(model, "authz_paths", ())
+        departments = getattr(model, "authz_departments", ())
+        if grant.department_id is not None:
+            if departments:
+                return reduce(or_, (Q(**{field: grant.department_id}) for field in departments))
+            path = grant.street_path
+        else:
+            path = grant.area_path
+        if not paths or path is None:
+            return None
+        return reduce(or_, (Q(**{f"{field}__startswith": path}) for field in paths))
+
+    def may(self, perm: str, obj) -> bool:
+        """Whether the person holds `perm` on this one object."""
+        if self.is_superuser:
+            return True
+        model = type(obj)
+        return self.restrict(model._default_manager.filter(pk=obj.pk), perm).exists()
+
+    def get_object(self, queryset, perm: str, **lookup):
+        """Fetch one object: 404 outside the person's scopes, 403 without `perm` on it."""
+        view_perm = perm.split(".")[0] + ".view"
+        obj = self.restrict(queryset, view_perm).filter(**lookup).first()
+        if obj is None:
+            raise Http404
+        if perm != view_perm and not self.may(perm, obj):
+            raise PermissionDenied
+        return obj
+
+    def require(self, perm: str) -> None:
+        """403 unless the person holds `perm` somewhere (for creation pages)."""
+        if not self.has_perm(perm):
+            raise PermissionDenied
+
+
+def authz_for(request) -> Authz:
+    """The request's Authz, built on first use."""
+    if not hasattr(request, "_authz"):
+        request._authz = Authz(request.user)
+    return request._authz

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+from django.views.static import serve
+
+from civicgrid.people import views as people_views
+
+urlpatterns = [
+    path("", people_views.home, name="home"),
+    path("login/", login_not_required(people_views.LoginView.as_view()), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("people/", include("civicgrid.people.urls")),
+    path("areas/", include("civicgrid.areas.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+]
