@@ -30,11 +30,17 @@ class LevelIndex:
 
     @classmethod
     def build(cls, rows):
-        rows = sorted(rows, key=lambda row: row[1])  # by code: ties on a shared edge go to the lowest
+        rows = sorted(
+            rows, key=lambda row: row[1]
+        )  # by code: ties on a shared edge go to the lowest
         geoms = [parse_boundary(boundary) for _, _, boundary in rows]
         for geom in geoms:
             shapely.prepare(geom)
-        return cls(shapely.STRtree(geoms), np.array([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows])
+        return cls(
+            shapely.STRtree(geoms),
+            np.array([r[0] for r in rows], dtype=np.int64),
+            [r[1] for r in rows],
+        )
 
     def find(self, point) -> int | None:
         hits = self.tree.query(point, predicate="intersects")
@@ -53,7 +59,9 @@ class Locator:
         by_level = {level: [] for level in FALLBACK_LEVELS}
         for pk, code, boundary, level in rows:
             by_level[level].append((pk, code, boundary))
-        self.levels = [LevelIndex.build(by_level[level]) for level in FALLBACK_LEVELS if by_level[level]]
+        self.levels = [
+            LevelIndex.build(by_level[level]) for level in FALLBACK_LEVELS if by_level[level]
+        ]
 
     def locate_id(self, lat: float, lng: float) -> int | None:
         point = shapely.Point(lng, lat)

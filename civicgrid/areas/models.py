@@ -89,6 +89,15 @@ class Area(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self._store_footprint()
+        with transaction.atomic():
+            old_path = self.path
+            super().save(*args, **kwargs)
+            new_path = (self.parent.path if self.parent_id else "") + f"{self.pk}/"
+            if new_path != old_path:
+                self._move_path(old_path, new_path)
+
     def get_absolute_url(self):
         return reverse("areas:detail", args=[self.code])
 
@@ -132,10 +141,15 @@ class Area(models.Model):
         length = CODE_LENGTHS[self.level]
         if len(self.code) != length or not self.code.isdigit():
             raise ValidationError(
-                {"code": _("%(level)s编码应为 %(n)s 位数字。") % {"level": self.get_level_display(), "n": length}}
+                {
+                    "code": _("%(level)s编码应为 %(n)s 位数字。")
+                    % {"level": self.get_level_display(), "n": length}
+                }
             )
         if expected and not self.code.startswith(expected):
-            raise ValidationError({"code": _("编码应以上级编码 %(prefix)s 开头。") % {"prefix": expected}})
+            raise ValidationError(
+                {"code": _("编码应以上级编码 %(prefix)s 开头。") % {"prefix": expected}}
+            )
         if self.level in (Level.STREET, Level.COMMUNITY, Level.GRID) and self.code.endswith("000"):
             raise ValidationError({"code": _("序号不能为 000。")})
 
@@ -154,15 +168,6 @@ class Area(models.Model):
         if self.level == Level.ZONE:
             base = self.code.split(ZONE_SUFFIX)[0]
         return f"{base}{sequence:03d}"
-
-    def save(self, *args, **kwargs):
-        self._store_footprint()
-        with transaction.atomic():
-            old_path = self.path
-            super().save(*args, **kwargs)
-            new_path = (self.parent.path if self.parent_id else "") + f"{self.pk}/"
-            if new_path != old_path:
-                self._move_path(old_path, new_path)
 
     def _move_path(self, old_path: str, new_path: str):
         Area.objects.filter(pk=self.pk).update(path=new_path)

@@ -114,7 +114,11 @@ class Authz:
         return queryset.filter(condition) if condition is not None else queryset.none()
 
     def condition(self, model, perm: str) -> Q | None:
-        parts = [self._grant_condition(model, grant) for grant in self.grants if perm in grant.permissions]
+        parts = [
+            self._grant_condition(model, grant)
+            for grant in self.grants
+            if perm in grant.permissions
+        ]
         parts = [part for part in parts if part is not None]
         return reduce(or_, parts) if parts else None
 

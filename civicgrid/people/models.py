@@ -77,14 +77,24 @@ class RoleAssignment(models.Model):
     )
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
     area = models.ForeignKey(
-        Area, null=True, blank=True, on_delete=models.PROTECT, related_name="assignments",
+        Area,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assignments",
         verbose_name=_("负责区域"),
     )
     department = models.ForeignKey(
-        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="assignments",
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assignments",
         verbose_name=_("所属部门"),
     )
-    title = models.CharField(_("职务"), max_length=50, blank=True, help_text=_("如 包片干部、包村科级干部"))
+    title = models.CharField(
+        _("职务"), max_length=50, blank=True, help_text=_("如 包片干部、包村科级干部")
+    )
     valid_from = models.DateField(_("起始日期"), null=True, blank=True)
     valid_to = models.DateField(_("结束日期"), null=True, blank=True)
 

@@ -12,7 +12,17 @@ from civicgrid.areas.models import Area, Department
 from civicgrid.lib.spreadsheets import SheetRows, read_sheet
 from civicgrid.people.models import DEPARTMENT_ROLES, Role, RoleAssignment, User, phone_validator
 
-HEADERS = ["用户名", "姓名", "手机号", "角色", "区域编码", "部门编码", "职务", "起始日期", "结束日期"]
+HEADERS = [
+    "用户名",
+    "姓名",
+    "手机号",
+    "角色",
+    "区域编码",
+    "部门编码",
+    "职务",
+    "起始日期",
+    "结束日期",
+]
 ROLE_BY_LABEL = {str(label): value for value, label in Role.choices} | {v: v for v in Role.values}
 
 
@@ -54,7 +64,10 @@ def _date(value, sheet: SheetRows, number: int, header: str):
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        sheet.error(number, _("%(col)s“%(value)s”不是日期（应为 2026-01-31）。") % {"col": header, "value": value})
+        sheet.error(
+            number,
+            _("%(col)s“%(value)s”不是日期（应为 2026-01-31）。") % {"col": header, "value": value},
+        )
 
 
 def parse(upload, authz) -> tuple[list[Row], list[str]]:
@@ -86,12 +99,20 @@ def _parse_row(number, raw, sheet, areas, departments) -> Row | None:
     area = areas.get(area_code) if area_code else None
     department = departments.get(dept_code) if dept_code else None
     if area_code and area is None:
-        sheet.error(number, _("区域编码“%(code)s”不存在或不在您的管辖范围内。") % {"code": area_code})
+        sheet.error(
+            number, _("区域编码“%(code)s”不存在或不在您的管辖范围内。") % {"code": area_code}
+        )
     if dept_code and department is None:
-        sheet.error(number, _("部门编码“%(code)s”不存在或不在您的管辖范围内。") % {"code": dept_code})
+        sheet.error(
+            number, _("部门编码“%(code)s”不存在或不在您的管辖范围内。") % {"code": dept_code}
+        )
     if role and not (area_code or dept_code):
         sheet.error(number, _("请填写区域编码或部门编码。"))
-    if role in DEPARTMENT_ROLES and area_code or (role and role not in DEPARTMENT_ROLES and dept_code):
+    if (
+        role in DEPARTMENT_ROLES
+        and area_code
+        or (role and role not in DEPARTMENT_ROLES and dept_code)
+    ):
         sheet.error(number, _("部门处置人员填部门编码，其他角色填区域编码。"))
     valid_from = _date(raw.get("起始日期"), sheet, number, "起始日期")
     valid_to = _date(raw.get("结束日期"), sheet, number, "结束日期")
@@ -99,8 +120,17 @@ def _parse_row(number, raw, sheet, areas, departments) -> Row | None:
         sheet.error(number, _("结束日期不能早于起始日期。"))
     if len(sheet.errors) > errors_before:
         return None
-    return Row(username, str(raw.get("姓名") or ""), phone, role, area, department,
-               str(raw.get("职务") or ""), valid_from, valid_to)
+    return Row(
+        username,
+        str(raw.get("姓名") or ""),
+        phone,
+        role,
+        area,
+        department,
+        str(raw.get("职务") or ""),
+        valid_from,
+        valid_to,
+    )
 
 
 @transaction.atomic
@@ -123,8 +153,15 @@ def apply(rows: list[Row]) -> dict:
         kept = set()
         for row in user_rows:
             assignment, made = RoleAssignment.objects.update_or_create(
-                user=user, role=row.role, area=row.area, department=row.department,
-                defaults={"title": row.title, "valid_from": row.valid_from, "valid_to": row.valid_to},
+                user=user,
+                role=row.role,
+                area=row.area,
+                department=row.department,
+                defaults={
+                    "title": row.title,
+                    "valid_from": row.valid_from,
+                    "valid_to": row.valid_to,
+                },
             )
             kept.add(assignment.pk)
             counts["created"] += made

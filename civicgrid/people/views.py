@@ -37,7 +37,11 @@ def people_list(request):
     people = User.objects.restrict(authz).prefetch_related(
         "assignments__area", "assignments__department"
     )
-    return render(request, "people/list.html", {"people": people, "can_change": authz.has_perm("people.change")})
+    return render(
+        request,
+        "people/list.html",
+        {"people": people, "can_change": authz.has_perm("people.change")},
+    )
 
 
 def _assignments_in_scope(authz):
@@ -67,7 +71,13 @@ def people_import(request):
             counts = transfer.apply(rows)
             messages.success(
                 request,
-                _("已导入 %(people)s 人，新增角色 %(created)s 个，结束角色 %(ended)s 个。") % counts,
+                _("已导入 %(people)s 人，新增角色 %(created)s 个，结束角色 %(ended)s 个。")
+                % counts,
             )
             return redirect("people:list")
-    return render(request, "people/import.html", {"form": form, "errors": errors}, status=400 if errors else 200)
+    return render(
+        request,
+        "people/import.html",
+        {"form": form, "errors": errors},
+        status=400 if errors else 200,
+    )

@@ -5,63 +5,122 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Area',
+            name="Area",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField(choices=[(10, '市'), (20, '区县'), (30, '街道'), (40, '工作区'), (50, '社区/村'), (60, '网格')], verbose_name='层级')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='编码')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('is_village', models.BooleanField(default=False, verbose_name='行政村')),
-                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='人口')),
-                ('households', models.PositiveIntegerField(blank=True, null=True, verbose_name='户数')),
-                ('boundary', models.JSONField(blank=True, null=True, verbose_name='边界（GeoJSON，WGS-84）')),
-                ('min_lng', models.FloatField(editable=False, null=True)),
-                ('min_lat', models.FloatField(editable=False, null=True)),
-                ('max_lng', models.FloatField(editable=False, null=True)),
-                ('max_lat', models.FloatField(editable=False, null=True)),
-                ('centre_lng', models.FloatField(editable=False, null=True)),
-                ('centre_lat', models.FloatField(editable=False, null=True)),
-                ('path', models.CharField(default='', editable=False, max_length=255)),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='areas.area', verbose_name='上级区域')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (10, "市"),
+                            (20, "区县"),
+                            (30, "街道"),
+                            (40, "工作区"),
+                            (50, "社区/村"),
+                            (60, "网格"),
+                        ],
+                        verbose_name="层级",
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, unique=True, verbose_name="编码")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("is_village", models.BooleanField(default=False, verbose_name="行政村")),
+                (
+                    "population",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="人口"),
+                ),
+                (
+                    "households",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="户数"),
+                ),
+                (
+                    "boundary",
+                    models.JSONField(blank=True, null=True, verbose_name="边界（GeoJSON，WGS-84）"),
+                ),
+                ("min_lng", models.FloatField(editable=False, null=True)),
+                ("min_lat", models.FloatField(editable=False, null=True)),
+                ("max_lng", models.FloatField(editable=False, null=True)),
+                ("max_lat", models.FloatField(editable=False, null=True)),
+                ("centre_lng", models.FloatField(editable=False, null=True)),
+                ("centre_lat", models.FloatField(editable=False, null=True)),
+                ("path", models.CharField(default="", editable=False, max_length=255)),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="areas.area",
+                        verbose_name="上级区域",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '区域',
-                'verbose_name_plural': '区域',
-                'ordering': ['path'],
+                "verbose_name": "区域",
+                "verbose_name_plural": "区域",
+                "ordering": ["path"],
             },
         ),
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='编码')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('department', '职能部门'), ('task_force', '创城专线')], default='department', max_length=20, verbose_name='类型')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='联系电话')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('street', models.ForeignKey(limit_choices_to={'level': 30}, on_delete=django.db.models.deletion.PROTECT, related_name='departments', to='areas.area', verbose_name='服务街道')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, unique=True, verbose_name="编码")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("department", "职能部门"), ("task_force", "创城专线")],
+                        default="department",
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="联系电话")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                (
+                    "street",
+                    models.ForeignKey(
+                        limit_choices_to={"level": 30},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="departments",
+                        to="areas.area",
+                        verbose_name="服务街道",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '部门/专线',
-                'verbose_name_plural': '部门/专线',
-                'ordering': ['kind', 'code'],
+                "verbose_name": "部门/专线",
+                "verbose_name_plural": "部门/专线",
+                "ordering": ["kind", "code"],
             },
         ),
         migrations.AddIndex(
-            model_name='area',
-            index=models.Index(fields=['path'], name='area_path', opclasses=['varchar_pattern_ops']),
+            model_name="area",
+            index=models.Index(
+                fields=["path"], name="area_path", opclasses=["varchar_pattern_ops"]
+            ),
         ),
         migrations.AddIndex(
-            model_name='area',
-            index=models.Index(fields=['level', 'code'], name='area_level_code'),
+            model_name="area",
+            index=models.Index(fields=["level", "code"], name="area_level_code"),
         ),
     ]
