@@ -131,7 +131,8 @@ def apply(plan: Plan, authz) -> int:
     """Create or update every area of the plan, parents first; roll back if any row fails."""
     for record in plan.records:
         record["level"] = _level(record.get("level"))
-    known = {a.code: a for a in Area.objects.filter(code__in=[r.get("code") for r in plan.records])}
+    codes = {str(r.get(key) or "") for r in plan.records for key in ("code", "parent_code")}
+    known = {a.code: a for a in Area.objects.filter(code__in=codes)}
     allowed = set(authz.restrict(Area.objects.all(), "areas.change").values_list("pk", flat=True))
     saved = 0
     for record in sorted(plan.records, key=lambda r: r["level"] or 0):

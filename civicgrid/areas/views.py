@@ -17,6 +17,7 @@ from civicgrid.people.forms import SpreadsheetUploadForm
 
 # The tree page lists down to communities; grids are listed on their community's page.
 TREE_DEPTH_LEVEL = Level.COMMUNITY
+LIST_FIELDS = ("parent_id", "level", "code", "name", "path", "population", "households")
 
 
 def _visible(request):
@@ -59,7 +60,9 @@ def detail(request, code):
     context = {
         "area": area,
         "ancestors": area.ancestors(),
-        "children": area.children.order_by("code").annotate(n_children=Count("children")),
+        "children": area.children.only(*LIST_FIELDS)
+        .order_by("code")
+        .annotate(n_children=Count("children")),
         "departments": area.departments.all() if area.level == Level.STREET else [],
         "assignments": area.assignments.current().select_related("user").order_by("role"),
         "map": map_settings(),

@@ -185,17 +185,16 @@ def build(size: Size = Size(), seed: int = 2026) -> Demo:
             for c, n in DISTRICTS[:n_districts]
         ]
     )
-    per_district = math.ceil(size.streets / n_districts)
     street_rows, community_rows, grid_rows, zones = [], [], [], {}
     for s in range(size.streets):
-        district = districts[s // per_district]
+        district = districts[s % n_districts]
         cells = land.street_cells(s)
         street_grids = [land.community_grids(cells, slot) for slot in range(size.communities)]
         outline = unary_union([g for grids in street_grids for g in grids])
         street = Area(
             level=Level.STREET,
             parent=district,
-            code=f"{district.code}{s % per_district + 1:03d}",
+            code=f"{district.code}{s // n_districts + 1:03d}",
             name=_street_name(s),
             boundary=_geo(outline),
             population=0,

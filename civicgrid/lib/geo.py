@@ -51,4 +51,6 @@ def to_geojson(geom) -> dict:
 
 def validate_point(lat: float, lng: float) -> None:
     if not (-90 <= lat <= 90 and -180 <= lng <= 180):
-        raise ValidationError(_("坐标超出范围：纬度应在 -90 到 90 之间，经度应在 -180 到 180 之间。"))
+        raise ValidationError(
+            _("坐标超出范围：纬度应在 -90 到 90 之间，经度应在 -180 到 180 之间。")
+        )

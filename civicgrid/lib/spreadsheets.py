@@ -22,7 +22,9 @@ def workbook_bytes(title: str, headers: list[str], rows) -> bytes:
     for row in rows:
         sheet.append(list(row))
     for index, header in enumerate(headers, start=1):
-        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(10, len(header) * 2 + 2)
+        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(
+            10, len(header) * 2 + 2
+        )
     sheet.freeze_panes = "A2"
     out = BytesIO()
     book.save(out)
@@ -49,7 +51,9 @@ class SheetRows:
     errors: list[str] = field(default_factory=list)
 
     def error(self, row_number: int, message: str) -> None:
-        self.errors.append(_("第 %(row)s 行：%(message)s") % {"row": row_number, "message": message})
+        self.errors.append(
+            _("第 %(row)s 行：%(message)s") % {"row": row_number, "message": message}
+        )
 
 
 def read_sheet(upload, required: list[str]) -> SheetRows:
