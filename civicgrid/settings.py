@@ -5,7 +5,15 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from civicgrid.lib.env import env_bool, env_choice, env_float, env_int, env_list, env_str
+from civicgrid.lib.env import (
+    env_bool,
+    env_choice,
+    env_float,
+    env_int,
+    env_int_list,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("CIVICGRID_DATA_DIR", str(BASE_DIR / "var"))).resolve()
@@ -39,6 +47,7 @@ INSTALLED_APPS = [
     "civicgrid.areas",
     "civicgrid.categories",
     "civicgrid.worktime",
+    "civicgrid.cases",
     "civicgrid.demo",
 ]
 
@@ -164,6 +173,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "civicgrid@localhost")
 
 # Working-time clock (工作时): office hours of a working day, local time.
 WORK_HOURS = env_str("WORK_HOURS", "08:30-12:00,14:00-17:30")
+# Cases: remind the handler when this share of the working time has passed.
+CASE_REMIND_SHARE = env_float("CASE_REMIND_SHARE", 0.8)
+if not 0 < CASE_REMIND_SHARE < 1:
+    raise ImproperlyConfigured("CASE_REMIND_SHARE must lie between 0 and 1")
+# Escalation after expiry, in working hours overdue, per level: community, street, leader.
+CASE_ESCALATION_HOURS = env_int_list("CASE_ESCALATION_HOURS", [0, 14, 35])
 
 # Map: a tile URL template (e.g. 天地图 with its key); empty shows polygons on a blank map.
 MAP_TILE_URL = env_str("MAP_TILE_URL")

@@ -64,3 +64,13 @@ def env_choice(name: str, choices: list[str], default: str) -> str:
     if value not in choices:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
     return value
+
+
+def env_int_list(name: str, default: list[int]) -> list[int]:
+    raw = env_list(name, [str(n) for n in default])
+    try:
+        return [int(item) for item in raw]
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be whole numbers separated by commas, not {raw!r}"
+        ) from None

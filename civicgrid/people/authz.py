@@ -6,10 +6,14 @@ prefix) or a department. Querysets are narrowed with `restrict`; single objects
 are fetched with `get_object`, which answers 404 for what lies outside the
 person's scopes and 403 for what they may see but not change.
 
-Models say how they are scoped with two class attributes:
+Models say how they are scoped with class attributes:
     authz_paths       lookups that end in an Area path ("path", "grid__path")
     authz_departments lookups that end in a Department id ("department")
-A department grant reaches objects through `authz_departments`; on models that
+    authz_scopes      {perm: (paths, departments)} where one permission is scoped
+                      by other fields (handling a case follows who answers for it,
+                      not where it lies)
+    authz_owners      lookups that end in a user id: a person always sees their own
+A department grant reaches objects through the department lookups; on models that
 have none it covers the street the department serves.
 """
 
@@ -25,24 +29,45 @@ from civicgrid.people.models import Role, RoleAssignment
 
 VIEW_AREAS = "areas.view"
 
+ADMIN_PERMISSIONS = {
+    "areas.view",
+    "areas.change",
+    "departments.view",
+    "departments.change",
+    "people.view",
+    "people.change",
+    "categories.change",
+    "calendar.change",
+    "cases.view",
+    "cases.report",
+    "cases.register",
+    "cases.dispatch",
+    "cases.approve",
+    "cases.verify",
+    "cases.close",
+    "cases.reporter",
+    "rules.view",
+    "rules.change",
+}
+FIELD_PERMISSIONS = {"areas.view", "departments.view", "cases.view", "cases.report"}
+
+# What each role may do within its scope: the one table behind every check.
 PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.ADMIN: frozenset(
+    Role.ADMIN: frozenset(ADMIN_PERMISSIONS),
+    Role.SUPERVISOR: frozenset(FIELD_PERMISSIONS | {"people.view", "cases.verify", "rules.view"}),
+    Role.COMMUNITY: frozenset(FIELD_PERMISSIONS | {"people.view", "cases.handle", "rules.view"}),
+    Role.GRID_WORKER: frozenset(FIELD_PERMISSIONS | {"cases.handle"}),
+    Role.HANDLER: frozenset({"areas.view", "departments.view", "cases.view", "cases.handle"}),
+    Role.LEADER: frozenset(
         {
             "areas.view",
-            "areas.change",
             "departments.view",
-            "departments.change",
             "people.view",
-            "people.change",
-            "categories.change",
-            "calendar.change",
+            "cases.view",
+            "rules.view",
+            "cases.reporter",
         }
     ),
-    Role.SUPERVISOR: frozenset({"areas.view", "departments.view", "people.view"}),
-    Role.COMMUNITY: frozenset({"areas.view", "departments.view", "people.view"}),
-    Role.GRID_WORKER: frozenset({"areas.view", "departments.view"}),
-    Role.HANDLER: frozenset({"areas.view", "departments.view"}),
-    Role.LEADER: frozenset({"areas.view", "departments.view", "people.view"}),
 }
 
 
@@ -114,18 +139,19 @@ class Authz:
         return queryset.filter(condition) if condition is not None else queryset.none()
 
     def condition(self, model, perm: str) -> Q | None:
+        paths, departments = scope_fields(model, perm)
         parts = [
-            self._grant_condition(model, grant)
+            self._grant_condition(paths, departments, grant)
             for grant in self.grants
             if perm in grant.permissions
         ]
+        if perm.endswith(".view") and self.user.is_authenticated:
+            parts += [Q(**{field: self.user.pk}) for field in getattr(model, "authz_owners", ())]
         parts = [part for part in parts if part is not None]
         return reduce(or_, parts) if parts else None
 
     @staticmethod
-    def _grant_condition(model, grant: Grant) -> Q | None:
-        paths = getattr(model, "authz_paths", ())
-        departments = getattr(model, "authz_departments", ())
+    def _grant_condition(paths, departments, grant: Grant) -> Q | None:
         if grant.department_id is not None:
             if departments:
                 return reduce(or_, (Q(**{field: grant.department_id}) for field in departments))
@@ -157,6 +183,13 @@ class Authz:
         """403 unless the person holds `perm` somewhere (for creation pages)."""
         if not self.has_perm(perm):
             raise PermissionDenied
+
+
+def scope_fields(model, perm: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    special = getattr(model, "authz_scopes", {}).get(perm)
+    if special is not None:
+        return special
+    return getattr(model, "authz_paths", ()), getattr(model, "authz_departments", ())
 
 
 def authz_for(request) -> Authz:
