@@ -69,9 +69,10 @@ def report(
     anonymous=False,
     severity=None,
     public=False,
+    at=None,
 ) -> Case:
     """Create a case in state 待立案 with its first report and before-photos."""
-    now = timezone.now()
+    now = at or timezone.now()
     grid = locate(lat, lng) if lat is not None and lng is not None else None
     case = Case.objects.create(
         number=CaseSequence.next_number(timezone.localtime(now).year),

@@ -225,9 +225,14 @@ def take(
     version: int | None = None,
     note: str = "",
     photos=(),
+    at=None,
     **details,
 ) -> CaseEvent:
-    """Apply one step to a case, atomically, and record it in the case's history."""
+    """Apply one step to a case, atomically, and record it in the case's history.
+
+    `at` lets an integration or the demo generator replay a step that happened
+    earlier; people's own actions always happen now.
+    """
     step = STEPS.get(action)
     if step is None:
         raise ValidationError(_("未知的操作：%(action)s") % {"action": action})
@@ -243,7 +248,7 @@ def take(
         if not authz.may(step.perm, locked):
             raise PermissionDenied(_("您无权对该案件执行“%(step)s”。") % {"step": step.label})
         _check_needs(step, note, photos, details)
-        from_state, now = locked.state, timezone.now()
+        from_state, now = locked.state, at or timezone.now()
         data = EFFECTS[action](locked, now, note=note, **details) or {}
         if step.target is not None:
             locked.state = step.target
@@ -428,3 +433,23 @@ EFFECTS = {
     "verify_fail": _verify_fail,
     "close_special": _close(_on_time_closure),
 }
+
+
+def matrix_markdown() -> str:
+    """The transition table with the roles that hold each step's permission (for docs/workflow.md)."""
+    from civicgrid.people.authz import PERMISSIONS
+    from civicgrid.people.models import Role
+
+    header = "| 操作 | 国家流程步骤 | 从状态 | 到状态 | 需要 | 角色（在其范围内） |"
+    lines = [header, "|---|---|---|---|---|---|"]
+    for step in STEPS.values():
+        roles = "、".join(
+            str(Role(r).label) for r, perms in PERMISSIONS.items() if step.perm in perms
+        )
+        sources = "、".join(str(State(s).label) for s in sorted(step.sources))
+        target = str(State(step.target).label) if step.target else "视申请而定"
+        needs = "、".join(sorted(step.needs)) or "—"
+        lines.append(
+            f"| {step.label}（{step.action}） | {step.national} | {sources} | {target} | {needs} | {roles} |"
+        )
+    return "\n".join(lines) + "\n"

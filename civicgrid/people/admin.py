@@ -18,7 +18,10 @@ class PersonAdmin(UserAdmin):
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (_("个人信息"), {"fields": ["name", "phone", "email"]}),
-        (_("状态"), {"fields": ["is_active", "is_staff", "is_superuser", "last_login", "date_joined"]}),
+        (
+            _("状态"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "last_login", "date_joined"]},
+        ),
     ]
     add_fieldsets = [(None, {"fields": ["username", "name", "phone", "password1", "password2"]})]
     inlines = [RoleAssignmentInline]
