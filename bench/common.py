@@ -1,0 +1,78 @@
+"""What every benchmark script shares: the bench database, Django setup, RSS and results.
+
+Each script prints its figures as one `BENCH {json}` line per measurement; `bench/run`
+collects those lines into the table. A measurement is a dict with at least
+`name`, `value`, `unit` and, where the project brief sets one, `target`.
+"""
+
+import json
+import os
+import statistics
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent  # the work tree holding bench/ and .venv
+BENCH = ROOT / "bench"
+OUT = BENCH / "out"  # git-ignored: results, snapshots, the data dir, server logs
+PYTHON = ROOT / ".venv" / "bin" / "python"
+# The civicgrid under test: the work tree, or a snapshot of a commit (`bench/run --ref`).
+APP = Path(os.environ.get("BENCH_APP", ROOT)).resolve()
+DB_NAME = os.environ.get("BENCH_DB", "civicgrid_bench")
+PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
+DATABASE_URL = f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{DB_NAME}"
+BENCH_PREFIX = "BENCH "
+
+
+def bench_env() -> dict:
+    """The environment of every process under test: production settings, the bench DB."""
+    env = dict(os.environ)
+    env.pop("DEBUG", None)  # DEBUG keeps every query in memory and serves static files slowly
+    env.update(
+        DJANGO_SETTINGS_MODULE="civicgrid.settings",
+        DATABASE_URL=DATABASE_URL,
+        SECRET_KEY="bench-only-secret-key-not-for-production",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        CIVICGRID_DATA_DIR=str(OUT / "data"),
+        PYTHONPATH=f"{APP}:{BENCH}",  # APP first: it shadows the editable install
+        BENCH_APP=str(APP),
+    )
+    return env
+
+
+def setup_django() -> None:
+    """Configure this process like `bench_env()` and start Django."""
+    os.environ.clear()
+    os.environ.update(bench_env())
+    sys.path[:0] = [str(APP), str(BENCH)]
+    import django
+
+    django.setup()
+
+
+def emit(name: str, value, unit: str, target: str = "", note: str = "", **extra) -> None:
+    """Print one measurement for the runner (and a reader) to pick up."""
+    row = {"name": name, "value": value, "unit": unit, "target": target, "note": note, **extra}
+    print(BENCH_PREFIX + json.dumps(row, ensure_ascii=False), flush=True)
+
+
+def rss_mb(pid: int | str = "self") -> float:
+    """Resident set size of a process, from /proc, in MiB."""
+    return _status_kb(pid, "VmRSS") / 1024
+
+
+def peak_rss_mb(pid: int | str = "self") -> float:
+    return _status_kb(pid, "VmHWM") / 1024
+
+
+def _status_kb(pid, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise LookupError(f"{field} not in /proc/{pid}/status")
+
+
+def percentile(values, p: float) -> float:
+    """The p-th percentile (0–100) by the inclusive method; values need not be sorted."""
+    if len(values) == 1:
+        return float(values[0])
+    return statistics.quantiles(values, n=100, method="inclusive")[round(p) - 1]
