@@ -176,6 +176,11 @@ class Category(models.Model):
     def __str__(self):
         return f"{self.code} {self.name}"
 
+    def save(self, *args, **kwargs):
+        # The class code is the code's first two digits; stored for class-wide lookups.
+        self.major_code = self.major_code or self.code[:2]
+        super().save(*args, **kwargs)
+
     def clean(self):
         if not re.fullmatch(CODE_PATTERN, self.code or ""):
             return  # the field's own validator has said so
