@@ -5,10 +5,12 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 
 from django.core.management import call_command
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
+from civicgrid.areas.models import Area, Level
 from civicgrid.categories.catalogue import COLUMNS
 from civicgrid.categories.models import Category
+from civicgrid.people.models import Role, RoleAssignment, User
 
 MATTER, COMPONENT, LOCAL = Category.Kind.MATTER, Category.Kind.COMPONENT, Category.Kind.LOCAL
 HEADER = ",".join(COLUMNS)
@@ -44,3 +46,27 @@ class CatalogueTestCase(TestCase):
 
     def category(self, kind, code) -> Category:
         return Category.objects.get(kind=kind, code=code)
+
+
+@override_settings(ROOT_URLCONF="civicgrid.categories.tests.urls")
+class PeopleTestCase(CatalogueTestCase):
+    """The directory and three people of one street.
+
+    Personas: admin (创城办 administrator, may change the catalogue), clerk (staff who may
+    enter the admin site but holds no role), wangge (a grid worker, not staff).
+    """
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        street = Area.objects.create(level=Level.STREET, code="410811001", name="示范街道")
+        cls.admin = cls.person("admin", Role.ADMIN, street, is_staff=True)
+        cls.clerk = cls.person("clerk", None, street, is_staff=True)
+        cls.wangge = cls.person("wangge", Role.GRID_WORKER, street)
+
+    @classmethod
+    def person(cls, username, role, area, **flags) -> User:
+        user = User.objects.create_user(username=username, **flags)
+        if role:
+            RoleAssignment.objects.create(user=user, role=role, area=area)
+        return user
