@@ -316,17 +316,17 @@ def _attach(case, event, photos, action) -> None:
 # Effects: what each step changes beyond the state. Each returns the event's details.
 
 
-def _register(case, now, **_):
+def _register(case, now, **rest):
     rule = responsibility.resolve(case)
     responsibility.propose(case, rule)
     return {"rule": rule.pk if rule else None, "responsible": str(case.responsible or "")}
 
 
-def _reject(case, now, **_):
+def _reject(case, now, **rest):
     case.closed_at = now
 
 
-def _merge(case, now, duplicate_of=None, **_):
+def _merge(case, now, duplicate_of=None, **rest):
     survivor = Case.objects.filter(number=getattr(duplicate_of, "number", duplicate_of)).first()
     if survivor is None or survivor.pk == case.pk or not survivor.is_open:
         raise ValidationError({"duplicate_of": _("请指定一个仍在办理中的其他案件。")})
@@ -335,7 +335,7 @@ def _merge(case, now, duplicate_of=None, **_):
     return {"duplicate_of": survivor.number}
 
 
-def _dispatch(case, now, note="", department=None, area=None, role=None, **_):
+def _dispatch(case, now, note="", department=None, area=None, role=None, **rest):
     responsibility.assign(case, department=department, area=area, role=role, note=note)
     case.dispatched_at = now
     case.deadline = deadlines.deadline_for(case.category, now)
@@ -347,13 +347,13 @@ def _dispatch(case, now, note="", department=None, area=None, role=None, **_):
     }
 
 
-def _handle(case, now, **_):
+def _handle(case, now, **rest):
     case.handled_at = now
     case.handled_on_time = case.deadline is None or now <= case.deadline
 
 
 def _request(kind):
-    def effect(case, now, deadline=None, **_):
+    def effect(case, now, deadline=None, **rest):
         case.pending = kind
         case.pending_deadline = deadline if kind == Pending.EXTENSION else None
         if deadline and case.deadline and deadline <= case.deadline:
@@ -363,7 +363,7 @@ def _request(kind):
     return effect
 
 
-def _approve(case, now, **_):
+def _approve(case, now, **rest):
     kind, case.pending = case.pending, ""
     if kind == Pending.RETURN:
         case.state = State.REGISTERED
@@ -380,12 +380,12 @@ def _approve(case, now, **_):
     return {"approved": kind}
 
 
-def _deny(case, now, **_):
+def _deny(case, now, **rest):
     kind, case.pending, case.pending_deadline = case.pending, "", None
     return {"denied": kind}
 
 
-def _resume(case, now, **_):
+def _resume(case, now, **rest):
     case.deadline = deadlines.after_hours(now, case.remaining_hours or 0)
     case.remind_at = deadlines.remind_at(case.dispatched_at, case.deadline)
     case.suspended_at = case.remaining_hours = None
@@ -394,7 +394,7 @@ def _resume(case, now, **_):
 
 
 def _close(closure_for):
-    def effect(case, now, closure=None, **_):
+    def effect(case, now, closure=None, **rest):
         case.closed_at = now
         case.closure = closure or closure_for(case, now)
         return {"closure": case.closure}
@@ -410,7 +410,7 @@ def _on_time_closure(case, now):
     )
 
 
-def _verify_fail(case, now, **_):
+def _verify_fail(case, now, **rest):
     case.rework_count += 1
     case.handled_at = None
     case.handled_on_time = None

@@ -50,8 +50,9 @@ class EscalationTests(CaseTestCase):
         from civicgrid.cases.tests.base import photo
 
         case = self.dispatched()
-        sweep(case.deadline + dt.timedelta(minutes=1))
-        self.step(case, "handle", self.huanwei, photos=[photo()])
-        self.step(case, "verify_pass", self.duban1)
+        late = case.deadline + dt.timedelta(minutes=1)
+        sweep(late)
+        self.step(case, "handle", self.huanwei, photos=[photo()], at=late)
+        self.step(case, "verify_pass", self.duban1, at=late + dt.timedelta(hours=1))
         self.assertEqual(case.closure, "overdue")
         self.assertFalse(case.handled_on_time)
