@@ -177,6 +177,8 @@ WORK_HOURS = env_str("WORK_HOURS", "08:30-12:00,14:00-17:30")
 CASE_REMIND_SHARE = env_float("CASE_REMIND_SHARE", 0.8)
 if not 0 < CASE_REMIND_SHARE < 1:
     raise ImproperlyConfigured("CASE_REMIND_SHARE must lie between 0 and 1")
+# Satisfaction: ratings at or above this level (5 非常满意 … 1 非常不满意) count as satisfied.
+SATISFIED_MIN_LEVEL = env_int("SATISFIED_MIN_LEVEL", 3, minimum=1)
 # Escalation after expiry, in working hours overdue, per level: community, street, leader.
 CASE_ESCALATION_HOURS = env_int_list("CASE_ESCALATION_HOURS", [0, 14, 35])
 

@@ -414,3 +414,33 @@ class ResponsibilityRule(models.Model):
             raise ValidationError(_("责任清单条目必须且只能指定责任部门或责任角色之一。"))
         if self.category_id and self.major_code:
             raise ValidationError(_("指定了具体类别时不必再填大类代码。"))
+
+
+class Satisfaction(models.IntegerChoices):
+    VERY_SATISFIED = 5, _("非常满意")
+    SATISFIED = 4, _("满意")
+    FAIR = 3, _("基本满意")
+    DISSATISFIED = 2, _("不满意")
+    VERY_DISSATISFIED = 1, _("非常不满意")
+
+
+class Rating(models.Model):
+    """A reporter's verdict on a closed case (回访评价); feeds the 满意率."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="ratings")
+    report = models.OneToOneField(Report, on_delete=models.PROTECT, related_name="rating")
+    level = models.PositiveSmallIntegerField(_("满意度"), choices=Satisfaction.choices)
+    comment = models.TextField(_("评价意见"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("满意度评价")
+        verbose_name_plural = _("满意度评价")
+        indexes = [models.Index(fields=["created_at"], name="rating_created")]
+
+    def __str__(self):
+        return f"{self.case_id} · {self.get_level_display()}"
+
+    @property
+    def satisfied(self) -> bool:
+        return self.level >= settings.SATISFIED_MIN_LEVEL

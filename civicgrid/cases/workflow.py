@@ -183,6 +183,15 @@ STEPS: dict[str, Step] = {
             6,
         ),
         Step(
+            "reopen",
+            gettext_lazy("重新核查（不满意回访）"),
+            "cases.approve",
+            _s(State.CLOSED),
+            State.REWORK,
+            _s("reason"),
+            7,
+        ),
+        Step(
             "close_special",
             gettext_lazy("特殊结案"),
             "cases.close",
@@ -416,6 +425,14 @@ def _verify_fail(case, now, **rest):
     case.handled_on_time = None
 
 
+def _reopen(case, now, **rest):
+    if case.closure in (Closure.ERRONEOUS, Closure.SPECIAL) or case.responsible is None:
+        raise ValidationError(_("该案件不是经处置结案的，不能重新核查。"))
+    case.closed_at, case.closure = None, ""
+    case.rework_count += 1
+    case.handled_at = case.handled_on_time = None
+
+
 EFFECTS = {
     "register": _register,
     "reject": _reject,
@@ -432,6 +449,7 @@ EFFECTS = {
     "verify_pass": _close(_on_time_closure),
     "verify_fail": _verify_fail,
     "close_special": _close(_on_time_closure),
+    "reopen": _reopen,
 }
 
 

@@ -166,3 +166,21 @@ class WorkflowTests(CaseTestCase):
         for step in STEPS.values():
             self.assertTrue(step.perm.startswith("cases."))
             self.assertIn(step.national, range(1, 8))
+
+
+class ReopenTests(CaseTestCase):
+    def closed(self):
+        case = self.dispatched()
+        self.step(case, "handle", self.huanwei, photos=[photo()])
+        self.step(case, "verify_pass", self.duban1)
+        return case
+
+    def test_a_dispatcher_reopens_a_closed_case_after_an_unsatisfied_rating(self):
+        case = self.closed()
+        self.step(case, "reopen", self.paiqian, note="回访不满意：垃圾又出现")
+        self.assertEqual((case.state, case.rework_count, case.closure), (State.REWORK, 1, ""))
+
+    def test_a_handler_cannot_reopen_a_case(self):
+        case = self.closed()
+        with self.assertRaises(PermissionDenied):
+            self.step(case, "reopen", self.huanwei, note="x")
