@@ -76,6 +76,11 @@ class CaseQuerySet(models.QuerySet):
     def overdue(self):
         return self.filter(is_overdue=True, state__in=OPEN)
 
+    def public(self):
+        """What residents may see: registered cases of categories open to residents."""
+        hidden = [State.REPORTED, State.REJECTED, State.MERGED]
+        return self.filter(category__open_to_residents=True).exclude(state__in=hidden)
+
 
 class Case(models.Model):
     """A problem on the 问题清单, from report to closure."""
