@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from civicgrid.cases.filters import work_queues as case_queues
 from civicgrid.lib.spreadsheets import xlsx_response
 from civicgrid.people import transfer
 from civicgrid.people.authz import authz_for
@@ -26,9 +27,9 @@ def home(request):
     return render(request, "people/home.html", context)
 
 
-def work_queues(authz) -> list[tuple[str, int]]:
-    """The person's queues; the case workflow fills them in."""
-    return []
+def work_queues(authz) -> list[tuple[str, int, str]]:
+    """The person's case queues: (label, count, link to the pre-filtered case list)."""
+    return case_queues(authz)
 
 
 def people_list(request):
