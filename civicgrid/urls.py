@@ -14,6 +14,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("people/", include("civicgrid.people.urls")),
     path("areas/", include("civicgrid.areas.urls")),
+    path("cases/", include("civicgrid.cases.urls")),
+    path("categories/", include("civicgrid.categories.urls")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),

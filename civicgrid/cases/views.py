@@ -1,0 +1,393 @@
+"""The 问题清单 pages: list, export, map, one case with its steps, and the phone report form."""
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+from django_tasks import TaskResultStatus
+from django_tasks.exceptions import TaskResultDoesNotExist
+
+from civicgrid.areas.views import map_settings
+from civicgrid.cases import export, intake, workflow
+from civicgrid.cases.filters import CaseFilter, page_of
+from civicgrid.cases.forms import ReportForm, StepForm, category_from
+from civicgrid.cases.models import OPEN, Case, CasePhoto, State
+from civicgrid.lib.privacy import mask_name, mask_phone
+from civicgrid.lib.spreadsheets import xlsx_response
+from civicgrid.people.authz import authz_for
+
+LIST_RELATED = ("category", "grid__parent", "responsible_department", "responsible_area")
+MAP_LIMIT = 2_000
+# Marker colours by state on the maps; the legend is drawn from the same table.
+STATE_COLOURS = {
+    State.REPORTED: "#b26a00",
+    State.REGISTERED: "#7c3aed",
+    State.DISPATCHED: "#1d4ed8",
+    State.IN_PROGRESS: "#2563eb",
+    State.REWORK: "#b4232a",
+    State.SUSPENDED: "#616e7c",
+    State.HANDLED: "#2f7d32",
+}
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+@require_GET
+def case_list(request):
+    authz = authz_for(request)
+    form = CaseFilter(request.GET, authz)
+    cases = form.cases().select_related(*LIST_RELATED)
+    rows, cursor = page_of(cases, request.GET.get("after"))
+    _decorate(rows)
+    context = {
+        "form": form,
+        "cases": rows,
+        "more": _with_query(request, after=cursor) if cursor else None,
+        "export_url": _with_query(request, path=reverse("cases:export"), after=None),
+        "map_url": _with_query(request, path=reverse("cases:map"), after=None),
+        "can_report": authz.has_perm("cases.report"),
+        "first_page": not request.GET.get("after"),
+    }
+    template = "cases/_rows.html" if _is_htmx(request) else "cases/list.html"
+    return render(request, template, context)
+
+
+def _decorate(cases) -> None:
+    now = timezone.now()
+    for case in cases:
+        case.community_name, case.grid_name = export.community_and_grid(case)
+        case.late = export.is_late(case, now)
+
+
+def _with_query(request, path=None, **changes) -> str:
+    params = request.GET.copy()
+    for key, value in changes.items():
+        params.pop(key, None)
+        if value:
+            params[key] = value
+    query = params.urlencode()
+    return (path or request.path) + (f"?{query}" if query else "")
+
+
+@require_GET
+def export_xlsx(request):
+    authz = authz_for(request)
+    form = CaseFilter(request.GET, authz)
+    cases = form.cases()
+    if form.errors:
+        return HttpResponse(_("筛选条件有误，请返回列表修改后再导出。"), status=400)
+    if not export.is_large(cases):
+        return xlsx_response(
+            export.filename(), export.title(), export.headers(), export.rows(cases)
+        )
+    params = {key: request.GET.getlist(key) for key in request.GET if key != "after"}
+    result = export.build_export.enqueue(request.user.pk, params)
+    return redirect("cases:export-status", result.id)
+
+
+def _export_result(request, result_id):
+    try:
+        result = export.build_export.get_result(result_id)
+    except TaskResultDoesNotExist:
+        raise Http404 from None
+    if result.args[0] != request.user.pk:
+        raise Http404
+    return result
+
+
+@require_GET
+def export_status(request, result_id):
+    result = _export_result(request, result_id)
+    context = {
+        "result": result,
+        "ready": result.status == TaskResultStatus.SUCCESSFUL,
+        "failed": result.status == TaskResultStatus.FAILED,
+        "download": reverse("cases:export-file", args=[result_id]),
+    }
+    template = "cases/_export_status.html" if _is_htmx(request) else "cases/export_status.html"
+    return render(request, template, context)
+
+
+@require_GET
+def export_file(request, result_id):
+    result = _export_result(request, result_id)
+    if result.status != TaskResultStatus.SUCCESSFUL:
+        raise Http404
+    return FileResponse(
+        default_storage.open(result.return_value, "rb"),
+        as_attachment=True,
+        filename=export.filename(),
+    )
+
+
+@require_GET
+def case_map(request):
+    authz = authz_for(request)
+    form = CaseFilter(request.GET, authz)
+    form.cases()  # an area out of scope answers 404 here too
+    legend = [(State(state).label, colour) for state, colour in STATE_COLOURS.items()]
+    context = {
+        "form": form,
+        "map": map_settings(),
+        "legend": legend,
+        "source": _with_query(request, path=reverse("cases:map-json"), after=None),
+        "list_url": _with_query(request, path=reverse("cases:list"), after=None),
+    }
+    return render(request, "cases/map.html", context)
+
+
+@require_GET
+def map_json(request):
+    """Open cases with a position, newest first, at most MAP_LIMIT; no personal data."""
+    cases = (
+        CaseFilter(request.GET, authz_for(request))
+        .cases()
+        .filter(state__in=OPEN, lat__isnull=False, lng__isnull=False)
+        .values_list("number", "state", "category__name", "lat", "lng")[:MAP_LIMIT]
+    )
+    labels = dict(State.choices)
+    features = [
+        {
+            "number": number,
+            "state": state,
+            "state_label": str(labels[state]),
+            "colour": STATE_COLOURS.get(state, "#616e7c"),
+            "category": category,
+            "lat": lat,
+            "lng": lng,
+            "url": reverse("cases:detail", args=[number]),
+        }
+        for number, state, category, lat, lng in cases
+    ]
+    return JsonResponse(
+        {"cases": features, "limit": MAP_LIMIT, "truncated": len(features) == MAP_LIMIT},
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+DETAIL_RELATED = (
+    "category",
+    "grid__parent",
+    "reported_by",
+    "responsible_department",
+    "responsible_area",
+    "duplicate_of",
+)
+
+
+def detail(request, number):
+    authz = authz_for(request)
+    case = authz.get_object(
+        Case.objects.select_related(*DETAIL_RELATED), "cases.view", number=number
+    )
+    if request.method == "POST":
+        return _take_step(request, authz, case)
+    return _render_detail(request, authz, case)
+
+
+def _take_step(request, authz, case):
+    step = workflow.STEPS.get(request.POST.get("action", ""))
+    if step is None:
+        messages.error(request, _("未知的操作，请刷新页面后重试。"))
+        return _render_detail(request, authz, case, status=400)
+    if not authz.may(step.perm, case):
+        raise PermissionDenied
+    form = StepForm(step, case, authz, request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            workflow.take(
+                case,
+                step.action,
+                authz,
+                version=_version(request),
+                note=form.cleaned_data["note"],
+                photos=form.cleaned_data.get("photos", []),
+                **form.details(),
+            )
+        except workflow.Conflict as conflict:
+            messages.error(request, str(conflict))
+            return _render_detail(request, authz, _fresh(case), status=409)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("已完成“%(step)s”。") % {"step": step.label})
+            return redirect(case)
+    return _render_detail(request, authz, case, bound=form, status=400)
+
+
+def _version(request) -> int | None:
+    try:
+        return int(request.POST["version"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _fresh(case):
+    return Case.objects.select_related(*DETAIL_RELATED).get(pk=case.pk)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _render_detail(request, authz, case, bound=None, status=200):
+    steps = workflow.available_steps(case, authz)
+    forms = [
+        bound
+        if bound is not None and bound.step.action == step.action
+        else StepForm(step, case, authz)
+        for step in steps
+    ]
+    photos = list(case.photos.all())
+    events = list(case.events.select_related("by"))
+    by_event: dict[int, list[CasePhoto]] = {}
+    for photo in photos:
+        by_event.setdefault(photo.event_id, []).append(photo)
+    full = authz.may("cases.reporter", case)
+    for event in events:
+        event.photo_list = by_event.get(event.pk, [])
+        event.label = _event_label(event.action)
+        event.who = _who(event, full)
+    community, grid = export.community_and_grid(case)
+    context = {
+        "case": case,
+        "community": community,
+        "grid": grid,
+        "late": export.is_late(case),
+        "reporters": _reporters(case, full),
+        "photo_groups": _photo_groups(photos),
+        "events": events,
+        "forms": forms,
+        "map": map_settings(),
+        "point": json.dumps([case.lat, case.lng]) if case.lat is not None else "",
+        "can_report": authz.has_perm("cases.report"),
+    }
+    return render(request, "cases/detail.html", context, status=status)
+
+
+EVENT_LABELS = {
+    "report": gettext_lazy("上报"),
+    "join": gettext_lazy("重复上报并入"),
+    "relocate": gettext_lazy("更正位置"),
+    "remind": gettext_lazy("到期提醒"),
+    "chase": gettext_lazy("催办"),
+    "escalate": gettext_lazy("升级督办"),
+}
+
+
+REPORTER_ACTIONS = {"report", "join"}
+
+
+def _event_label(action: str) -> str:
+    step = workflow.STEPS.get(action)
+    return str(step.label) if step else str(EVENT_LABELS.get(action, action))
+
+
+def _photo_groups(photos):
+    return [
+        (label, [p for p in photos if p.kind == kind])
+        for kind, label in CasePhoto.Kind.choices
+        if any(p.kind == kind for p in photos)
+    ]
+
+
+def _who(event, full: bool) -> str:
+    """Who took a step; a reporter's name is masked like on the facts."""
+    if event.by_id is None:
+        return _("公众") if event.action in REPORTER_ACTIONS else _("系统")
+    if event.action in REPORTER_ACTIONS and not full:
+        return mask_name(str(event.by))
+    return str(event.by)
+
+
+def _reporters(case, full: bool) -> list[dict]:
+    """Who reported the case; names and phones masked unless the person holds cases.reporter."""
+    reporters = []
+    for report in case.reports.select_related("user").order_by("created_at", "pk"):
+        name = report.name or (str(report.user) if report.user_id else "")
+        phone = report.phone or (report.user.phone or "" if report.user_id else "")
+        if report.anonymous:
+            name, phone = _("匿名"), ""
+        elif not full:
+            name, phone = mask_name(name), mask_phone(phone)
+        reporters.append(
+            {"name": name, "phone": phone, "joined": report.joined, "at": report.created_at}
+        )
+    return reporters
+
+
+def report(request):
+    authz = authz_for(request)
+    authz.require("cases.report")
+    form = ReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        case = intake.report(
+            category=data["category"],
+            description=data["description"],
+            lat=data["lat"],
+            lng=data["lng"],
+            address=data["address"],
+            source=data["source"],
+            by=request.user,
+            photos=data["photos"],
+        )
+        messages.success(request, _("已上报，案件编号 %(number)s。") % {"number": case.number})
+        return redirect(case)
+    status = 400 if form.errors else 200
+    context = {
+        "form": form,
+        "map": map_settings(),
+        "category": getattr(form, "cleaned_data", {}).get("category"),
+        "search_url": reverse("categories:search"),
+    }
+    return render(request, "cases/new.html", context, status=status)
+
+
+@require_GET
+def nearby(request):
+    """Open cases like this one close by, that the person may see: join one instead."""
+    authz = authz_for(request)
+    authz.require("cases.report")
+    category = category_from(request.GET.get("category", ""))
+    try:
+        lat, lng = float(request.GET["lat"]), float(request.GET["lng"])
+    except (KeyError, ValueError):
+        lat = lng = None
+    found = []
+    if category is not None and lat is not None:
+        visible = Case.objects.restrict(authz).select_related("category")
+        found = intake.nearby_open(category, lat, lng, queryset=visible)[:5]
+    return render(request, "cases/_nearby.html", {"cases": found})
+
+
+@require_POST
+def join(request, number):
+    authz = authz_for(request)
+    authz.require("cases.report")
+    case = authz.get_object(Case.objects.all(), "cases.view", number=number)
+    if not case.is_open:
+        messages.error(request, _("案件 %(n)s 已办结，不能再并入，请新建上报。") % {"n": number})
+    else:
+        intake.join(case, by=request.user, note=request.POST.get("note", "").strip()[:2000])
+        messages.success(
+            request,
+            _("已并入案件 %(n)s，您会和原上报人一样收到办理结果。") % {"n": case.number},
+        )
+    if _is_htmx(request):  # the button sits in the report form: leave it for the case
+        return HttpResponse(headers={"HX-Redirect": case.get_absolute_url()})
+    return redirect(case)
