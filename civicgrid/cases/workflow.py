@@ -412,11 +412,10 @@ def _close(closure_for):
 
 
 def _on_time_closure(case, now):
-    return (
-        Closure.OVERDUE
-        if case.is_overdue or (case.deadline and now > case.deadline)
-        else Closure.NORMAL
-    )
+    """Overdue if the handler finished late (or never did, in time): verification time is not theirs."""
+    finished = case.handled_at or now
+    late = case.deadline is not None and finished > case.deadline
+    return Closure.OVERDUE if case.is_overdue or late else Closure.NORMAL
 
 
 def _verify_fail(case, now, **rest):

@@ -10,6 +10,7 @@ import random
 from io import BytesIO
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 from shapely.geometry import Point, shape
@@ -107,6 +108,7 @@ class Replay:
         return self.handlers.get((case.responsible_role, case.responsible_area_id))
 
 
+@transaction.atomic
 def add_history(demo, days: int = 90, per_day: int = 5, seed: int = 2026, now=None) -> int:
     """Report and move `per_day` cases a day over the last `days` days; returns how many."""
     if not Category.objects.exists():
@@ -160,17 +162,44 @@ def _later(replay, moment, hours_low, hours_high, now):
     return moment if moment < now else None
 
 
+def _side_path(replay: Replay, case, handler, dispatcher, t, now) -> bool:
+    """A few cases wait on a request or stay suspended, so every queue has something true."""
+    roll = replay.rng.random()
+    if roll < 0.02:
+        replay.act(
+            handler,
+            case,
+            "request_suspension",
+            t + dt.timedelta(minutes=30),
+            note="待产权单位确认后处置",
+        )
+        if t + dt.timedelta(hours=2) < now:
+            replay.act(dispatcher, case, "approve", t + dt.timedelta(hours=2))
+        return True
+    if roll < 0.035 and t + dt.timedelta(days=10) > now:
+        replay.act(
+            handler,
+            case,
+            "request_return",
+            t + dt.timedelta(minutes=20),
+            note="该问题不属于本单位职责",
+        )
+        return True
+    return False
+
+
 def _move(replay: Replay, case: Case, t, now):
     rng, people = replay.rng, replay.demo.people
     dispatcher, supervisor = people["paiqian"], rng.choice([people["duban1"], people["duban2"]])
     roll = rng.random()
-    if not (t := _later(replay, t, 0.2, 3, now)):
+    fresh = now - t < dt.timedelta(days=2)  # the last two days' cases wait at every stage
+    if fresh and rng.random() < 0.25 or not (t := _later(replay, t, 0.2, 3, now)):
         return
     if roll < 0.05:
         replay.act(dispatcher, case, "reject", t, note="经核实不属于城市管理问题，不予立案")
         return
     replay.act(dispatcher, case, "register", t)
-    if not (t := _later(replay, t, 0.1, 1, now)):
+    if fresh and rng.random() < 0.25 or not (t := _later(replay, t, 0.1, 1, now)):
         return
     replay.act(dispatcher, case, "dispatch", t)
     handler = replay.handler_for(case)
@@ -186,9 +215,11 @@ def _move(replay: Replay, case: Case, t, now):
             deadline=case.deadline + dt.timedelta(days=3),
         )
         replay.act(dispatcher, case, "approve", t + dt.timedelta(hours=2))
-    if not (t := _later(replay, t, 0.2, 2, now)):
+    if fresh and rng.random() < 0.25 or not (t := _later(replay, t, 0.2, 2, now)):
         return
     replay.act(handler, case, "accept", t)
+    if _side_path(replay, case, handler, dispatcher, t, now):
+        return
     late = rng.random() < 0.15
     done = (
         case.deadline + dt.timedelta(hours=rng.uniform(1, 30))

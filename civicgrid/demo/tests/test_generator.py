@@ -60,7 +60,7 @@ class GeneratorTests(TestCase):
 class LoadDemoCommandTests(TestCase):
     def run_command(self):
         out = StringIO()
-        call_command("load_demo", stdout=out)
+        call_command("load_demo", "--days", "3", stdout=out)
         return out.getvalue()
 
     def test_running_it_twice_creates_nothing_twice_and_prints_the_logins_both_times(self):

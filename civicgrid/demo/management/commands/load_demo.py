@@ -1,8 +1,12 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from civicgrid.areas.locate import forget_locator
 from civicgrid.areas.models import Area
+from civicgrid.cases.rules_demo import demo_rules
+from civicgrid.categories.models import Category
 from civicgrid.demo.generator import CITY, CITY_CODE, DEMO_PASSWORD, Size, build
+from civicgrid.demo.history import add_history
 from civicgrid.people.models import User
 
 
@@ -12,18 +16,30 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--size", choices=["street", "city"], default="street")
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--days", type=int, default=90, help="案件历史的天数（0 表示不生成案件）"
+        )
 
-    def handle(self, *args, size, seed, **options):
+    def handle(self, *args, size, seed, days, **options):
         if Area.objects.filter(code=CITY_CODE).exists():
             self.stdout.write("演示数据已存在，未重复生成。")
         else:
+            if not Category.objects.exists():
+                call_command("load_categories", "--with-defaults", stdout=self.stdout)
             demo = build(CITY if size == "city" else Size(), seed=seed)
             forget_locator()
             self.stdout.write(
                 f"已生成演示数据：{len(demo.streets)} 个街道，{len(demo.communities)} 个社区，"
                 f"{len(demo.grids)} 个网格，{len(demo.people)} 个演示账号。"
             )
+            if size == "street":
+                self.street_work(demo, seed, days)
         self.print_logins()
+
+    def street_work(self, demo, seed, days):
+        rules = demo_rules(demo.streets[0], demo.departments)
+        cases = add_history(demo, days=days, seed=seed)
+        self.stdout.write(f"责任清单 {len(rules)} 条；近 {days} 天案件 {cases} 件。")
 
     def print_logins(self):
         people = User.objects.filter(is_demo=True).prefetch_related(
