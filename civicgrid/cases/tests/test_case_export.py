@@ -14,6 +14,7 @@ from civicgrid.cases.models import Case
 from civicgrid.cases.tests.base import CaseTestCase
 
 MEDIA = tempfile.mkdtemp(prefix="civicgrid-media-")
+WORKER = "django_tasks_db.management.commands.db_worker"
 HEADERS = [
     "案件编号",
     "上报时间",
@@ -48,6 +49,11 @@ class CaseExportTests(CaseTestCase):
 
     def export(self, user, **params):
         return self.assert_status(user, "/cases/export.xlsx", 200, data=params)
+
+    def run_the_worker(self):
+        """What the background worker does, inside the test's transaction (it would close it)."""
+        with mock.patch(f"{WORKER}.close_old_connections"):
+            call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
 
     def test_the_export_is_for_signed_in_people(self):
         self.assert_access(
@@ -128,7 +134,7 @@ class CaseExportTests(CaseTestCase):
         self.assertContains(waiting, "生成中")
         self.assertContains(waiting, 'hx-trigger="every 2s"')
 
-        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+        self.run_the_worker()
 
         ready = self.client.get(status_url, headers={"HX-Request": "true"})
         self.assertContains(ready, "下载 Excel")
