@@ -90,8 +90,11 @@ def workbook(cases) -> bytes:
     return workbook_bytes(title(), headers(), rows(cases))
 
 
-def is_large(cases) -> bool:
-    """Whether there are more rows than a request should build (a bounded count)."""
+def in_background(cases) -> bool:
+    """Whether to leave the file to the worker: more rows than a request should build
+    (a bounded count), and a task backend that can tell when it is done."""
+    if not build_export.get_backend().supports_get_result:
+        return False
     return cases.order_by()[: DIRECT_LIMIT + 1].count() > DIRECT_LIMIT
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tasks import TaskResultStatus
 from django_tasks.exceptions import TaskResultDoesNotExist
 
@@ -86,7 +86,7 @@ def export_xlsx(request):
     cases = form.cases()
     if form.errors:
         return HttpResponse(_("筛选条件有误，请返回列表修改后再导出。"), status=400)
-    if not export.is_large(cases):
+    if not export.in_background(cases):
         return xlsx_response(
             export.filename(), export.title(), export.headers(), export.rows(cases)
         )
@@ -185,6 +185,7 @@ DETAIL_RELATED = (
 )
 
 
+@require_http_methods(["GET", "POST"])
 def detail(request, number):
     authz = authz_for(request)
     case = authz.get_object(
@@ -274,11 +275,11 @@ def _render_detail(request, authz, case, bound=None, status=200):
         "forms": forms,
         "map": map_settings(),
         "point": json.dumps([case.lat, case.lng]) if case.lat is not None else "",
-        "can_report": authz.has_perm("cases.report"),
     }
     return render(request, "cases/detail.html", context, status=status)
 
 
+REPORTER_ACTIONS = {"report", "join"}
 EVENT_LABELS = {
     "report": gettext_lazy("上报"),
     "join": gettext_lazy("重复上报并入"),
@@ -287,9 +288,6 @@ EVENT_LABELS = {
     "chase": gettext_lazy("催办"),
     "escalate": gettext_lazy("升级督办"),
 }
-
-
-REPORTER_ACTIONS = {"report", "join"}
 
 
 def _event_label(action: str) -> str:

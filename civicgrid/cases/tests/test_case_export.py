@@ -145,6 +145,17 @@ class CaseExportTests(CaseTestCase):
         self.assertEqual(rows[0], HEADERS)
         self.assertEqual([r[0] for r in rows[1:]], [c.number for c in reversed(cases)])
 
+    def test_without_a_worker_that_reports_back_a_large_export_is_answered_at_once(self):
+        immediate = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+        cases = [self.report(), self.report()]
+        with (
+            override_settings(TASKS=immediate),
+            mock.patch("civicgrid.cases.export.DIRECT_LIMIT", 1),
+        ):
+            response = self.export(self.paiqian)
+        rows = sheet_rows(response.content)
+        self.assertEqual([r[0] for r in rows[1:]], [c.number for c in reversed(cases)])
+
     def test_someone_elses_export_is_not_found(self):
         self.report()
         self.report()
