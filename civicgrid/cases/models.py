@@ -397,6 +397,18 @@ class ResponsibilityRule(models.Model):
                 name="rule_one_responsible",
                 violation_error_message=_("责任清单条目必须且只能指定责任部门或责任角色之一。"),
             ),
+            models.UniqueConstraint(
+                fields=["category", "area"],
+                condition=Q(category__isnull=False),
+                name="rule_unique_category_area",
+                violation_error_message=_("该区域已有这个类别的责任清单条目。"),
+            ),
+            models.UniqueConstraint(
+                fields=["category_kind", "major_code", "area"],
+                condition=Q(category__isnull=True),
+                name="rule_unique_class_area",
+                violation_error_message=_("该区域已有这个大类（或全部类别）的责任清单条目。"),
+            ),
         ]
 
     def __str__(self):

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from io import BytesIO
+from zipfile import BadZipFile
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -60,7 +61,7 @@ def read_sheet(upload, required: list[str]) -> SheetRows:
     result = SheetRows()
     try:
         book = load_workbook(upload, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError):
+    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError):
         result.errors.append(_("无法读取该文件，请确认是 .xlsx 格式的 Excel 文件。"))
         return result
     lines = book.worksheets[0].iter_rows(values_only=True)

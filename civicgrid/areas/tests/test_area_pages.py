@@ -64,17 +64,17 @@ class AreaPageTests(DemoTestCase):
             forbidden=[self.shequ1, self.lingdao],
         )
 
-    def test_the_tree_page_needs_four_queries(self):
+    def test_the_tree_page_needs_five_queries(self):
         self.login(self.paiqian)
         self.client.get("/areas/")
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(5):  # session, user, grants, areas, unread notices
             self.client.get("/areas/")
 
     def test_the_area_page_needs_few_queries(self):
         self.login(self.paiqian)
         url = self.street.get_absolute_url()
         self.client.get(url)
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             self.client.get(url)
 
     def test_the_geojson_export_is_limited_to_the_persons_scope(self):

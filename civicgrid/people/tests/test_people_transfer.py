@@ -90,3 +90,9 @@ class PeopleTransferTests(DemoTestCase):
         self.login(self.shequ1)
         response = self.upload([["x", "", "", "网格员", self.demo.grid(1, 0).code, "", "", "", ""]])
         self.assertContains(response, "不在您的管辖范围内", status_code=400)
+
+    def test_a_file_that_is_not_really_excel_is_refused_with_a_clear_message(self):
+        self.login(self.paiqian)
+        upload = SimpleUploadedFile("fake.xlsx", b"this is plain text, not a workbook")
+        response = self.client.post("/people/import/", {"file": upload})
+        self.assertContains(response, "无法读取该文件", status_code=400)
