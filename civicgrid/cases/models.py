@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicgrid.areas.models import Area, Department
+from civicgrid.categories.models import Category
 from civicgrid.people.models import Role
 
 
@@ -52,11 +53,8 @@ class Pending(models.TextChoices):
     SUSPENSION = "suspension", _("缓办申请")
 
 
-class Severity(models.TextChoices):
-    NORMAL = "normal", _("一般")
-    SERIOUS = "serious", _("较重")
-    MAJOR = "major", _("严重")
-    URGENT = "urgent", _("紧急")
+# A case takes its category's severity; one list of levels for both.
+Severity = Category.Severity
 
 
 class Escalation(models.IntegerChoices):
