@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 MANAGE := DEBUG=true $(PY) manage.py
 export DEBIAN_FRONTEND := noninteractive
 
-.PHONY: venv install assets messages browser test demo lint bench clean
+.PHONY: venv install assets messages browser test demo lint migrations bench clean
 
 venv install: $(PIP_STAMP)
 
@@ -65,6 +65,11 @@ lint: install
 	$(VENV)/bin/ruff format --check . || status=1; \
 	$(MANAGE) makemigrations --check --dry-run || status=1; \
 	exit $$status
+
+# New migrations, formatted as `make lint` expects.
+migrations: install
+	$(MANAGE) makemigrations
+	$(VENV)/bin/ruff format --quiet civicgrid/*/migrations
 
 bench: install
 	@if [ -x bench/run ]; then bench/run; else echo "bench/run does not exist yet"; fi
