@@ -8,200 +8,587 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('areas', '0001_initial'),
-        ('categories', '0001_initial'),
+        ("areas", "0001_initial"),
+        ("categories", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CaseSequence',
+            name="CaseSequence",
             fields=[
-                ('year', models.PositiveIntegerField(primary_key=True, serialize=False)),
-                ('last', models.PositiveIntegerField(default=0)),
+                ("year", models.PositiveIntegerField(primary_key=True, serialize=False)),
+                ("last", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(editable=False, max_length=20, unique=True, verbose_name='案件编号')),
-                ('source', models.CharField(choices=[('patrol', '巡查上报'), ('inspection', '督查检查'), ('resident', '公众举报'), ('hotline', '12345热线/系统对接'), ('leader', '上级交办'), ('video', '视频发现')], default='patrol', max_length=20, verbose_name='来源')),
-                ('description', models.TextField(verbose_name='问题描述')),
-                ('severity', models.CharField(choices=[('normal', '一般'), ('serious', '较重'), ('major', '严重'), ('urgent', '紧急')], default='normal', max_length=10, verbose_name='严重程度')),
-                ('lat', models.FloatField(blank=True, null=True, verbose_name='纬度')),
-                ('lng', models.FloatField(blank=True, null=True, verbose_name='经度')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
-                ('area_path', models.CharField(default='', editable=False, max_length=255)),
-                ('state', models.CharField(choices=[('reported', '待立案'), ('registered', '待派遣'), ('rejected', '不予立案'), ('merged', '已合并'), ('dispatched', '已派遣'), ('in_progress', '处置中'), ('rework', '返工'), ('suspended', '缓办'), ('handled', '待核查'), ('closed', '已结案')], default='reported', max_length=20, verbose_name='状态')),
-                ('pending', models.CharField(blank=True, choices=[('', '无'), ('return', '退回申请'), ('extension', '延期申请'), ('suspension', '缓办申请')], default='', max_length=20, verbose_name='待审批申请')),
-                ('pending_deadline', models.DateTimeField(blank=True, null=True, verbose_name='申请的新期限')),
-                ('responsible_role', models.CharField(blank=True, choices=[('admin', '管理员/派遣员'), ('supervisor', '督导员'), ('community', '社区工作人员'), ('grid_worker', '网格员'), ('handler', '部门处置人员'), ('leader', '领导')], max_length=20, verbose_name='责任角色')),
-                ('responsible_path', models.CharField(blank=True, default='', editable=False, max_length=255)),
-                ('override_reason', models.CharField(blank=True, max_length=200, verbose_name='改派理由')),
-                ('dispatched_at', models.DateTimeField(blank=True, null=True, verbose_name='派遣时间')),
-                ('deadline', models.DateTimeField(blank=True, null=True, verbose_name='处置期限')),
-                ('remind_at', models.DateTimeField(blank=True, null=True, verbose_name='提醒时间')),
-                ('suspended_at', models.DateTimeField(blank=True, null=True, verbose_name='缓办时间')),
-                ('remaining_hours', models.FloatField(blank=True, null=True, verbose_name='缓办时剩余工作时')),
-                ('handled_at', models.DateTimeField(blank=True, null=True, verbose_name='处置反馈时间')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='结案时间')),
-                ('closure', models.CharField(blank=True, choices=[('normal', '正常结案'), ('overdue', '超时结案'), ('erroneous', '差错结案'), ('special', '特殊结案')], max_length=20, verbose_name='结案类型')),
-                ('handled_on_time', models.BooleanField(null=True, verbose_name='按期处置')),
-                ('is_overdue', models.BooleanField(default=False, verbose_name='已超期')),
-                ('reminded', models.BooleanField(default=False, verbose_name='已提醒')),
-                ('chased', models.BooleanField(default=False, verbose_name='已催办')),
-                ('escalation', models.PositiveSmallIntegerField(choices=[(0, '网格'), (1, '社区'), (2, '街道'), (3, '领导')], default=0, verbose_name='督办层级')),
-                ('rework_count', models.PositiveSmallIntegerField(default=0, verbose_name='返工次数')),
-                ('is_public', models.BooleanField(default=False, verbose_name='公开')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='上报时间')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=0, editable=False)),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='categories.category', verbose_name='类别')),
-                ('duplicate_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='duplicates', to='cases.case', verbose_name='重复于')),
-                ('grid', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='areas.area', verbose_name='所在区域')),
-                ('reported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reported_cases', to=settings.AUTH_USER_MODEL, verbose_name='上报人')),
-                ('responsible_area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='responsible_cases', to='areas.area', verbose_name='责任区域')),
-                ('responsible_department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='areas.department', verbose_name='责任部门')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        editable=False, max_length=20, unique=True, verbose_name="案件编号"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("patrol", "巡查上报"),
+                            ("inspection", "督查检查"),
+                            ("resident", "公众举报"),
+                            ("hotline", "12345热线/系统对接"),
+                            ("leader", "上级交办"),
+                            ("video", "视频发现"),
+                        ],
+                        default="patrol",
+                        max_length=20,
+                        verbose_name="来源",
+                    ),
+                ),
+                ("description", models.TextField(verbose_name="问题描述")),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[
+                            ("normal", "一般"),
+                            ("serious", "较重"),
+                            ("major", "严重"),
+                            ("urgent", "紧急"),
+                        ],
+                        default="normal",
+                        max_length=10,
+                        verbose_name="严重程度",
+                    ),
+                ),
+                ("lat", models.FloatField(blank=True, null=True, verbose_name="纬度")),
+                ("lng", models.FloatField(blank=True, null=True, verbose_name="经度")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址")),
+                ("area_path", models.CharField(default="", editable=False, max_length=255)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("reported", "待立案"),
+                            ("registered", "待派遣"),
+                            ("rejected", "不予立案"),
+                            ("merged", "已合并"),
+                            ("dispatched", "已派遣"),
+                            ("in_progress", "处置中"),
+                            ("rework", "返工"),
+                            ("suspended", "缓办"),
+                            ("handled", "待核查"),
+                            ("closed", "已结案"),
+                        ],
+                        default="reported",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "pending",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "无"),
+                            ("return", "退回申请"),
+                            ("extension", "延期申请"),
+                            ("suspension", "缓办申请"),
+                        ],
+                        default="",
+                        max_length=20,
+                        verbose_name="待审批申请",
+                    ),
+                ),
+                (
+                    "pending_deadline",
+                    models.DateTimeField(blank=True, null=True, verbose_name="申请的新期限"),
+                ),
+                (
+                    "responsible_role",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("admin", "管理员/派遣员"),
+                            ("supervisor", "督导员"),
+                            ("community", "社区工作人员"),
+                            ("grid_worker", "网格员"),
+                            ("handler", "部门处置人员"),
+                            ("leader", "领导"),
+                        ],
+                        max_length=20,
+                        verbose_name="责任角色",
+                    ),
+                ),
+                (
+                    "responsible_path",
+                    models.CharField(blank=True, default="", editable=False, max_length=255),
+                ),
+                (
+                    "override_reason",
+                    models.CharField(blank=True, max_length=200, verbose_name="改派理由"),
+                ),
+                (
+                    "dispatched_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="派遣时间"),
+                ),
+                ("deadline", models.DateTimeField(blank=True, null=True, verbose_name="处置期限")),
+                ("remind_at", models.DateTimeField(blank=True, null=True, verbose_name="提醒时间")),
+                (
+                    "suspended_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="缓办时间"),
+                ),
+                (
+                    "remaining_hours",
+                    models.FloatField(blank=True, null=True, verbose_name="缓办时剩余工作时"),
+                ),
+                (
+                    "handled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="处置反馈时间"),
+                ),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="结案时间")),
+                (
+                    "closure",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("normal", "正常结案"),
+                            ("overdue", "超时结案"),
+                            ("erroneous", "差错结案"),
+                            ("special", "特殊结案"),
+                        ],
+                        max_length=20,
+                        verbose_name="结案类型",
+                    ),
+                ),
+                ("handled_on_time", models.BooleanField(null=True, verbose_name="按期处置")),
+                ("is_overdue", models.BooleanField(default=False, verbose_name="已超期")),
+                ("reminded", models.BooleanField(default=False, verbose_name="已提醒")),
+                ("chased", models.BooleanField(default=False, verbose_name="已催办")),
+                (
+                    "escalation",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "网格"), (1, "社区"), (2, "街道"), (3, "领导")],
+                        default=0,
+                        verbose_name="督办层级",
+                    ),
+                ),
+                (
+                    "rework_count",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="返工次数"),
+                ),
+                ("is_public", models.BooleanField(default=False, verbose_name="公开")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="上报时间"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=0, editable=False)),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="categories.category",
+                        verbose_name="类别",
+                    ),
+                ),
+                (
+                    "duplicate_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="duplicates",
+                        to="cases.case",
+                        verbose_name="重复于",
+                    ),
+                ),
+                (
+                    "grid",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="areas.area",
+                        verbose_name="所在区域",
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reported_cases",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="上报人",
+                    ),
+                ),
+                (
+                    "responsible_area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responsible_cases",
+                        to="areas.area",
+                        verbose_name="责任区域",
+                    ),
+                ),
+                (
+                    "responsible_department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="areas.department",
+                        verbose_name="责任部门",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '案件',
-                'verbose_name_plural': '案件',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "案件",
+                "verbose_name_plural": "案件",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseEvent',
+            name="CaseEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=30, verbose_name='操作')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='时间')),
-                ('from_state', models.CharField(blank=True, choices=[('reported', '待立案'), ('registered', '待派遣'), ('rejected', '不予立案'), ('merged', '已合并'), ('dispatched', '已派遣'), ('in_progress', '处置中'), ('rework', '返工'), ('suspended', '缓办'), ('handled', '待核查'), ('closed', '已结案')], max_length=20, verbose_name='原状态')),
-                ('to_state', models.CharField(blank=True, choices=[('reported', '待立案'), ('registered', '待派遣'), ('rejected', '不予立案'), ('merged', '已合并'), ('dispatched', '已派遣'), ('in_progress', '处置中'), ('rework', '返工'), ('suspended', '缓办'), ('handled', '待核查'), ('closed', '已结案')], max_length=20, verbose_name='新状态')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='详情')),
-                ('public', models.BooleanField(default=True, verbose_name='公众可见')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.CharField(max_length=30, verbose_name="操作")),
+                (
+                    "at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="时间"),
+                ),
+                (
+                    "from_state",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("reported", "待立案"),
+                            ("registered", "待派遣"),
+                            ("rejected", "不予立案"),
+                            ("merged", "已合并"),
+                            ("dispatched", "已派遣"),
+                            ("in_progress", "处置中"),
+                            ("rework", "返工"),
+                            ("suspended", "缓办"),
+                            ("handled", "待核查"),
+                            ("closed", "已结案"),
+                        ],
+                        max_length=20,
+                        verbose_name="原状态",
+                    ),
+                ),
+                (
+                    "to_state",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("reported", "待立案"),
+                            ("registered", "待派遣"),
+                            ("rejected", "不予立案"),
+                            ("merged", "已合并"),
+                            ("dispatched", "已派遣"),
+                            ("in_progress", "处置中"),
+                            ("rework", "返工"),
+                            ("suspended", "缓办"),
+                            ("handled", "待核查"),
+                            ("closed", "已结案"),
+                        ],
+                        max_length=20,
+                        verbose_name="新状态",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                ("data", models.JSONField(blank=True, default=dict, verbose_name="详情")),
+                ("public", models.BooleanField(default=True, verbose_name="公众可见")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '案件记录',
-                'verbose_name_plural': '案件记录',
-                'ordering': ['at', 'id'],
+                "verbose_name": "案件记录",
+                "verbose_name_plural": "案件记录",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CasePhoto',
+            name="CasePhoto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('before', '处置前'), ('after', '处置后'), ('verify', '核查')], max_length=10, verbose_name='类型')),
-                ('image', models.ImageField(upload_to=civicgrid.cases.models.photo_path, verbose_name='照片')),
-                ('thumbnail', models.ImageField(blank=True, upload_to=civicgrid.cases.models.photo_path, verbose_name='缩略图')),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='photos', to='cases.case')),
-                ('event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='photos', to='cases.caseevent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("before", "处置前"), ("after", "处置后"), ("verify", "核查")],
+                        max_length=10,
+                        verbose_name="类型",
+                    ),
+                ),
+                (
+                    "image",
+                    models.ImageField(
+                        upload_to=civicgrid.cases.models.photo_path, verbose_name="照片"
+                    ),
+                ),
+                (
+                    "thumbnail",
+                    models.ImageField(
+                        blank=True,
+                        upload_to=civicgrid.cases.models.photo_path,
+                        verbose_name="缩略图",
+                    ),
+                ),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="photos",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="photos",
+                        to="cases.caseevent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '案件照片',
-                'verbose_name_plural': '案件照片',
-                'ordering': ['uploaded_at', 'id'],
+                "verbose_name": "案件照片",
+                "verbose_name_plural": "案件照片",
+                "ordering": ["uploaded_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, max_length=50, verbose_name='姓名')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='电话')),
-                ('anonymous', models.BooleanField(default=False, verbose_name='匿名')),
-                ('token', models.CharField(blank=True, max_length=32, null=True, unique=True, verbose_name='查询码')),
-                ('joined', models.BooleanField(default=False, verbose_name='重复上报并入')),
-                ('told_of_closure', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='cases.case')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=50, verbose_name="姓名")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="电话")),
+                ("anonymous", models.BooleanField(default=False, verbose_name="匿名")),
+                (
+                    "token",
+                    models.CharField(
+                        blank=True, max_length=32, null=True, unique=True, verbose_name="查询码"
+                    ),
+                ),
+                ("joined", models.BooleanField(default=False, verbose_name="重复上报并入")),
+                ("told_of_closure", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '上报记录',
-                'verbose_name_plural': '上报记录',
+                "verbose_name": "上报记录",
+                "verbose_name_plural": "上报记录",
             },
         ),
         migrations.CreateModel(
-            name='ResponsibilityRule',
+            name="ResponsibilityRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category_kind', models.CharField(blank=True, max_length=20, verbose_name='类别种类')),
-                ('major_code', models.CharField(blank=True, max_length=2, verbose_name='大类代码')),
-                ('area_role', models.CharField(blank=True, choices=[('community', '社区工作人员'), ('grid_worker', '网格员')], help_text='不指定部门时，由案件所在社区或网格的该角色负责', max_length=20, verbose_name='责任角色')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='备注')),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rules', to='areas.area', verbose_name='适用区域')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='rules', to='categories.category', verbose_name='类别')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='rules', to='areas.department', verbose_name='责任部门')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category_kind",
+                    models.CharField(blank=True, max_length=20, verbose_name="类别种类"),
+                ),
+                ("major_code", models.CharField(blank=True, max_length=2, verbose_name="大类代码")),
+                (
+                    "area_role",
+                    models.CharField(
+                        blank=True,
+                        choices=[("community", "社区工作人员"), ("grid_worker", "网格员")],
+                        help_text="不指定部门时，由案件所在社区或网格的该角色负责",
+                        max_length=20,
+                        verbose_name="责任角色",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="备注")),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rules",
+                        to="areas.area",
+                        verbose_name="适用区域",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rules",
+                        to="categories.category",
+                        verbose_name="类别",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rules",
+                        to="areas.department",
+                        verbose_name="责任部门",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '责任清单条目',
-                'verbose_name_plural': '责任清单',
+                "verbose_name": "责任清单条目",
+                "verbose_name_plural": "责任清单",
             },
         ),
         migrations.AddField(
-            model_name='case',
-            name='rule',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.responsibilityrule', verbose_name='依据的责任清单条目'),
+            model_name="case",
+            name="rule",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="cases.responsibilityrule",
+                verbose_name="依据的责任清单条目",
+            ),
         ),
         migrations.AddIndex(
-            model_name='caseevent',
-            index=models.Index(fields=['case', 'at'], name='event_case'),
+            model_name="caseevent",
+            index=models.Index(fields=["case", "at"], name="event_case"),
         ),
         migrations.AddIndex(
-            model_name='caseevent',
-            index=models.Index(fields=['action', 'at'], name='event_action'),
+            model_name="caseevent",
+            index=models.Index(fields=["action", "at"], name="event_action"),
         ),
         migrations.AddIndex(
-            model_name='report',
-            index=models.Index(fields=['phone', 'created_at'], name='report_phone'),
+            model_name="report",
+            index=models.Index(fields=["phone", "created_at"], name="report_phone"),
         ),
         migrations.AddConstraint(
-            model_name='responsibilityrule',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('area_role', ''), ('department__isnull', False)), models.Q(('department__isnull', True), models.Q(('area_role', ''), _negated=True)), _connector='OR'), name='rule_one_responsible', violation_error_message='责任清单条目必须且只能指定责任部门或责任角色之一。'),
+            model_name="responsibilityrule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("area_role", ""), ("department__isnull", False)),
+                    models.Q(
+                        ("department__isnull", True), models.Q(("area_role", ""), _negated=True)
+                    ),
+                    _connector="OR",
+                ),
+                name="rule_one_responsible",
+                violation_error_message="责任清单条目必须且只能指定责任部门或责任角色之一。",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['-created_at', '-id'], name='case_recent'),
+            model_name="case",
+            index=models.Index(fields=["-created_at", "-id"], name="case_recent"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['area_path', '-created_at'], name='case_area', opclasses=['varchar_pattern_ops', '']),
+            model_name="case",
+            index=models.Index(
+                fields=["area_path", "-created_at"],
+                name="case_area",
+                opclasses=["varchar_pattern_ops", ""],
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['state', '-created_at'], name='case_state'),
+            model_name="case",
+            index=models.Index(fields=["state", "-created_at"], name="case_state"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['category', '-created_at'], name='case_category'),
+            model_name="case",
+            index=models.Index(fields=["category", "-created_at"], name="case_category"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['source', '-created_at'], name='case_source'),
+            model_name="case",
+            index=models.Index(fields=["source", "-created_at"], name="case_source"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['responsible_department', 'state'], name='case_department'),
+            model_name="case",
+            index=models.Index(fields=["responsible_department", "state"], name="case_department"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['is_overdue', 'state'], name='case_overdue'),
+            model_name="case",
+            index=models.Index(fields=["is_overdue", "state"], name="case_overdue"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['state', 'deadline'], name='case_deadline'),
+            model_name="case",
+            index=models.Index(fields=["state", "deadline"], name="case_deadline"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['category', 'state', 'lat'], name='case_nearby'),
+            model_name="case",
+            index=models.Index(fields=["category", "state", "lat"], name="case_nearby"),
         ),
     ]
