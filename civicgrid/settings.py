@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "civicgrid.categories",
     "civicgrid.worktime",
     "civicgrid.cases",
+    "civicgrid.campaigns",
+    "civicgrid.inspections",
     "civicgrid.demo",
 ]
 

@@ -1,0 +1,143 @@
+"""Conducting an inspection: save item by item, submit, score, and turn failures into cases."""
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civicgrid.campaigns.models import Indicator
+from civicgrid.cases import intake, workflow
+from civicgrid.cases.models import Source
+from civicgrid.categories.models import Category
+from civicgrid.inspections.models import Inspection, ItemPhoto, ItemResult
+from civicgrid.inspections.scoring import item_score, site_score
+from civicgrid.people.authz import Authz
+
+# Where a failed item names no category, its case falls in this local one.
+FALLBACK_CATEGORY = {"kind": Category.Kind.LOCAL, "code": "90001"}
+
+
+def checklist(inspection: Inspection):
+    """The field items of the campaign's pinned standard that apply to this site's type."""
+    items = Indicator.objects.filter(
+        version=inspection.round.campaign.version_id,
+        depth=Indicator.Level.ITEM,
+        method=Indicator.Method.FIELD,
+    ).select_related("parent__parent", "category")
+    return [item for item in items if item.applies_to(inspection.site.point_type)]
+
+
+def _editable(inspection: Inspection) -> Inspection:
+    locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if locked.status != Inspection.Status.DRAFT:
+        raise ValidationError(_("该检查已提交，不能再修改。"))
+    return locked
+
+
+@transaction.atomic
+def save_item(
+    inspection, indicator, verdict, count=0, note="", photos=(), lat=None, lng=None
+) -> ItemResult:
+    """Record one item's verdict as the inspector goes, so a dropped connection loses nothing."""
+    _editable(inspection)
+    if verdict not in ItemResult.Verdict.values:
+        raise ValidationError({"verdict": _("请选择合格、不合格或不适用。")})
+    if (
+        verdict == ItemResult.Verdict.FAIL
+        and indicator.deduction_per_count is not None
+        and count < 1
+    ):
+        raise ValidationError({"count": _("按处数扣分的条目请填写问题处数。")})
+    result, _created = ItemResult.objects.update_or_create(
+        inspection=inspection,
+        indicator=indicator,
+        defaults={
+            "verdict": verdict,
+            "count": count if verdict == ItemResult.Verdict.FAIL else 0,
+            "note": note,
+        },
+    )
+    for upload in photos:
+        ItemPhoto.objects.create(
+            result=result, image=upload, lat=lat, lng=lng, taken_at=timezone.now()
+        )
+    return result
+
+
+@transaction.atomic
+def submit(inspection: Inspection) -> list:
+    """Score the site and open one case per failed item; returns the cases opened."""
+    locked = _editable(inspection)
+    items = checklist(locked)
+    results = {r.indicator_id: r for r in locked.results.select_related("indicator")}
+    missing = [item.code for item in items if item.pk not in results]
+    if missing:
+        raise ValidationError(
+            _("还有 %(n)s 项未检查：%(codes)s")
+            % {"n": len(missing), "codes": "、".join(missing[:10])}
+        )
+    scored = [(item, results[item.pk].verdict, results[item.pk].count) for item in items]
+    total = site_score(scored)
+    for item, verdict, count in scored:
+        ItemResult.objects.filter(pk=results[item.pk].pk).update(
+            score=item_score(item, verdict, count)
+        )
+    locked.score, locked.max_score, locked.percentage = (
+        total.score,
+        total.max_score,
+        total.percentage,
+    )
+    locked.status, locked.submitted_at = Inspection.Status.SUBMITTED, timezone.now()
+    locked.save()
+    failed = [
+        results[item.pk] for item in items if results[item.pk].verdict == ItemResult.Verdict.FAIL
+    ]
+    cases = [_open_case(locked, result) for result in failed if result.case_id is None]
+    inspection.refresh_from_db()
+    return cases
+
+
+def _category(indicator: Indicator) -> Category:
+    if indicator.category_id:
+        return indicator.category
+    category, _created = Category.objects.get_or_create(
+        **FALLBACK_CATEGORY,
+        defaults={
+            "major_code": "90",
+            "major_name": "创建测评",
+            "name": "创建测评问题",
+            "is_standard": False,
+        },
+    )
+    return category
+
+
+def _open_case(inspection: Inspection, result: ItemResult):
+    site, indicator = inspection.site, result.indicator
+    text = f"【{inspection.round}】{site.name}：{indicator.title}"
+    if result.count:
+        text += _("（%(n)s 处）") % {"n": result.count}
+    if result.note:
+        text += f"。{result.note}"
+    photos = [
+        File(photo.image.open("rb"), name=photo.image.name.rsplit("/", 1)[-1])
+        for photo in result.photos.all()
+    ]
+    case = intake.report(
+        category=_category(indicator),
+        description=text,
+        lat=site.lat,
+        lng=site.lng,
+        address=site.address or site.name,
+        source=Source.INSPECTION,
+        by=inspection.inspector,
+        photos=photos,
+    )
+    if case.grid is None:  # a site without coordinates still belongs to its area
+        intake.relocate(case, site.area, inspection.inspector)
+    system = Authz.for_automation(inspection.inspector)
+    workflow.take(case, "register", system, note=_("实地检查不合格，自动立案"))
+    workflow.take(case, "dispatch", system)
+    ItemResult.objects.filter(pk=result.pk).update(case=case)
+    return case
