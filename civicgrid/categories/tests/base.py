@@ -5,7 +5,7 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 
 from django.core.management import call_command
-from django.test import TestCase, override_settings
+from django.test import TestCase
 
 from civicgrid.areas.models import Area, Level
 from civicgrid.categories.catalogue import COLUMNS
@@ -48,7 +48,6 @@ class CatalogueTestCase(TestCase):
         return Category.objects.get(kind=kind, code=code)
 
 
-@override_settings(ROOT_URLCONF="civicgrid.categories.tests.urls")
 class PeopleTestCase(CatalogueTestCase):
     """The directory and three people of one street.
 
