@@ -6,26 +6,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0001_initial'),
+        ("cases", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Rating',
+            name="Rating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField(choices=[(5, '非常满意'), (4, '满意'), (3, '基本满意'), (2, '不满意'), (1, '非常不满意')], verbose_name='满意度')),
-                ('comment', models.TextField(blank=True, verbose_name='评价意见')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ratings', to='cases.case')),
-                ('report', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='rating', to='cases.report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (5, "非常满意"),
+                            (4, "满意"),
+                            (3, "基本满意"),
+                            (2, "不满意"),
+                            (1, "非常不满意"),
+                        ],
+                        verbose_name="满意度",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="评价意见")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ratings",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "report",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rating",
+                        to="cases.report",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '满意度评价',
-                'verbose_name_plural': '满意度评价',
-                'indexes': [models.Index(fields=['created_at'], name='rating_created')],
+                "verbose_name": "满意度评价",
+                "verbose_name_plural": "满意度评价",
+                "indexes": [models.Index(fields=["created_at"], name="rating_created")],
             },
         ),
     ]

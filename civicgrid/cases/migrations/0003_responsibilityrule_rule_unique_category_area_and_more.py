@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('areas', '0001_initial'),
-        ('cases', '0002_rating'),
-        ('categories', '0001_initial'),
+        ("areas", "0001_initial"),
+        ("cases", "0002_rating"),
+        ("categories", "0001_initial"),
     ]
 
     operations = [
         migrations.AddConstraint(
-            model_name='responsibilityrule',
-            constraint=models.UniqueConstraint(condition=models.Q(('category__isnull', False)), fields=('category', 'area'), name='rule_unique_category_area', violation_error_message='该区域已有这个类别的责任清单条目。'),
+            model_name="responsibilityrule",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("category__isnull", False)),
+                fields=("category", "area"),
+                name="rule_unique_category_area",
+                violation_error_message="该区域已有这个类别的责任清单条目。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='responsibilityrule',
-            constraint=models.UniqueConstraint(condition=models.Q(('category__isnull', True)), fields=('category_kind', 'major_code', 'area'), name='rule_unique_class_area', violation_error_message='该区域已有这个大类（或全部类别）的责任清单条目。'),
+            model_name="responsibilityrule",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("category__isnull", True)),
+                fields=("category_kind", "major_code", "area"),
+                name="rule_unique_class_area",
+                violation_error_message="该区域已有这个大类（或全部类别）的责任清单条目。",
+            ),
         ),
     ]
