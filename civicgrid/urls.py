@@ -1,11 +1,10 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
-from django.views.static import serve
 
+from civicgrid.lib.media import protected_media
 from civicgrid.people import views as people_views
 
 urlpatterns = [
@@ -19,5 +18,5 @@ urlpatterns = [
     path("rules/", include("civicgrid.cases.rules_urls")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
-    path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+    path("media/<path:path>", protected_media, name="media"),
 ]
