@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "civicgrid.cases",
     "civicgrid.campaigns",
     "civicgrid.inspections",
+    "civicgrid.notifications",
     "civicgrid.demo",
 ]
 
@@ -183,6 +184,14 @@ if not 0 < CASE_REMIND_SHARE < 1:
 SATISFIED_MIN_LEVEL = env_int("SATISFIED_MIN_LEVEL", 3, minimum=1)
 # Escalation after expiry, in working hours overdue, per level: community, street, leader.
 CASE_ESCALATION_HOURS = env_int_list("CASE_ESCALATION_HOURS", [0, 14, 35])
+
+# Notifications: e-mail and group robots are sent by the worker; a failed send is retried
+# after NOTIFY_RETRY_SECONDS, doubling each time, at most NOTIFY_MAX_ATTEMPTS times.
+NOTIFY_TIMEOUT_SECONDS = env_float("NOTIFY_TIMEOUT_SECONDS", 5.0)
+if NOTIFY_TIMEOUT_SECONDS <= 0:
+    raise ImproperlyConfigured("NOTIFY_TIMEOUT_SECONDS must be more than 0")
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5, minimum=1)
+NOTIFY_RETRY_SECONDS = env_int("NOTIFY_RETRY_SECONDS", 60, minimum=1)
 
 # Map: a tile URL template (e.g. 天地图 with its key); empty shows polygons on a blank map.
 MAP_TILE_URL = env_str("MAP_TILE_URL")
