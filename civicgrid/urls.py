@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/", include("civicgrid.cases.urls")),
     path("categories/", include("civicgrid.categories.urls")),
     path("rules/", include("civicgrid.cases.rules_urls")),
+    path("notifications/", include("civicgrid.notifications.urls")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("media/<path:path>", protected_media, name="media"),
