@@ -57,6 +57,11 @@ ADMIN_PERMISSIONS = {
     "evidence.upload",
     "evidence.review",
     "tasks.update",
+    "ledgers.view",
+    "ledgers.record",
+    "ledgers.change",
+    "surveys.view",
+    "surveys.change",
 }
 FIELD_PERMISSIONS = {
     "areas.view",
@@ -65,15 +70,28 @@ FIELD_PERMISSIONS = {
     "cases.report",
     "campaigns.view",
     "sites.view",
+    "ledgers.view",
+    "ledgers.record",
 }
 
 # What each role may do within its scope: the one table behind every check.
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(ADMIN_PERMISSIONS),
-    Role.SUPERVISOR: frozenset(FIELD_PERMISSIONS | {"people.view", "cases.verify", "rules.view"}),
-    Role.COMMUNITY: frozenset(FIELD_PERMISSIONS | {"people.view", "cases.handle", "rules.view"}),
+    Role.SUPERVISOR: frozenset(
+        FIELD_PERMISSIONS
+        | {"people.view", "cases.verify", "rules.view", "inspections.view", "inspections.conduct"}
+        | {"surveys.view"}
+    ),
+    Role.COMMUNITY: frozenset(
+        FIELD_PERMISSIONS
+        | {"people.view", "cases.handle", "rules.view", "inspections.view", "evidence.upload"}
+        | {"tasks.update", "surveys.view"}
+    ),
     Role.GRID_WORKER: frozenset(FIELD_PERMISSIONS | {"cases.handle"}),
-    Role.HANDLER: frozenset({"areas.view", "departments.view", "cases.view", "cases.handle"}),
+    Role.HANDLER: frozenset(
+        {"areas.view", "departments.view", "cases.view", "cases.handle", "campaigns.view"}
+        | {"evidence.upload", "tasks.update", "ledgers.view", "ledgers.record"}
+    ),
     Role.LEADER: frozenset(
         {
             "areas.view",
@@ -83,6 +101,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "rules.view",
             "cases.reporter",
         }
+        | {"campaigns.view", "sites.view", "inspections.view", "ledgers.view", "surveys.view"}
     ),
 }
 
