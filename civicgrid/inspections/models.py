@@ -126,6 +126,13 @@ class Inspection(models.Model):
     percentage = models.DecimalField(
         _("得分率%"), max_digits=6, decimal_places=2, null=True, blank=True
     )
+    extra_cases = models.ManyToManyField(
+        "cases.Case",
+        blank=True,
+        related_name="found_in_inspections",
+        verbose_name=_("另报问题"),
+        help_text=_("检查中发现的清单以外的问题"),
+    )
 
     authz_paths = ("site_path",)
     authz_owners = ("inspector",)
