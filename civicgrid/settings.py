@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "civicgrid.cases",
     "civicgrid.campaigns",
     "civicgrid.inspections",
+    "civicgrid.ledgers",
     "civicgrid.notifications",
     "civicgrid.demo",
 ]
