@@ -1,6 +1,10 @@
 """A test base with the demo street's people as personas (healthchecks style)."""
 
+from unittest import mock
+
 from django.test import TestCase
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from civicgrid.areas.locate import forget_locator
 from civicgrid.demo.generator import Size, build
@@ -47,3 +51,27 @@ class DemoTestCase(TestCase):
             self.assert_status(user, url, 404, method, data)
         response = self.assert_status(None, url, 302, method, data)
         self.assertIn("/login/", response["Location"])
+
+
+def run_worker() -> None:
+    """Run every ready task through django-tasks-db's own worker, as `db_worker --batch` does.
+
+    The worker's connection housekeeping (close_old_connections) is held off, as
+    Django's test client holds it off for requests: closing the connection would
+    end the test's transaction. A task that failed fails the test, with its traceback.
+    """
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        worker.run()
+    failed = DBTaskResult.objects.failed().first()
+    if failed is not None:
+        raise AssertionError(f"task {failed.task_path} failed:\n{failed.traceback}")

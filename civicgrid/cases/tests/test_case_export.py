@@ -5,16 +5,15 @@ import tempfile
 from io import BytesIO
 from unittest import mock
 
-from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from civicgrid.cases.models import Case
 from civicgrid.cases.tests.base import CaseTestCase
+from civicgrid.demo.testing import run_worker
 
 MEDIA = tempfile.mkdtemp(prefix="civicgrid-media-")
-WORKER = "django_tasks_db.management.commands.db_worker"
 HEADERS = [
     "案件编号",
     "上报时间",
@@ -51,9 +50,7 @@ class CaseExportTests(CaseTestCase):
         return self.assert_status(user, "/cases/export.xlsx", 200, data=params)
 
     def run_the_worker(self):
-        """What the background worker does, inside the test's transaction (it would close it)."""
-        with mock.patch(f"{WORKER}.close_old_connections"):
-            call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+        run_worker()
 
     def test_the_export_is_for_signed_in_people(self):
         self.assert_access(

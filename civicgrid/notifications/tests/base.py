@@ -8,39 +8,13 @@ import time
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
-from unittest import mock
 
 from django.core.management import call_command
 from django.test import override_settings
-from django_tasks_db.management.commands.db_worker import Worker
-from django_tasks_db.models import DBTaskResult
 
 from civicgrid.cases.tests.base import CaseTestCase
+from civicgrid.demo.testing import run_worker  # noqa: F401  (re-exported for the tests here)
 from civicgrid.notifications.models import Notification
-
-
-def run_worker() -> None:
-    """Run every ready task through django-tasks-db's own worker, as `db_worker --batch` does.
-
-    The worker's connection housekeeping (close_old_connections) is held off, as
-    Django's test client holds it off for requests: closing the connection would
-    end the test's transaction. A task that failed fails the test, with its traceback.
-    """
-    worker = Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
-    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
-        worker.run()
-    failed = DBTaskResult.objects.failed().first()
-    if failed is not None:
-        raise AssertionError(f"task {failed.task_path} failed:\n{failed.traceback}")
 
 
 class NotificationTestCase(CaseTestCase):

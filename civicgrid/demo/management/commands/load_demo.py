@@ -26,6 +26,7 @@ class Command(BaseCommand):
         else:
             if not Category.objects.exists():
                 call_command("load_categories", "--with-defaults", stdout=self.stdout)
+            call_command("load_subscriptions", stdout=self.stdout)
             demo = build(CITY if size == "city" else Size(), seed=seed)
             forget_locator()
             self.stdout.write(
