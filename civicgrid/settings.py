@@ -194,6 +194,15 @@ if NOTIFY_TIMEOUT_SECONDS <= 0:
 NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5, minimum=1)
 NOTIFY_RETRY_SECONDS = env_int("NOTIFY_RETRY_SECONDS", 60, minimum=1)
 
+# Residents' channel (/p/): uploads, and how often one address or one phone may submit.
+PUBLIC_UPLOAD_MAX_MB = env_int("PUBLIC_UPLOAD_MAX_MB", 10, minimum=1)
+PUBLIC_RATE_PER_IP = env_int("PUBLIC_RATE_PER_IP", 20, minimum=1)
+PUBLIC_RATE_IP_WINDOW = env_int("PUBLIC_RATE_IP_WINDOW", 3600, minimum=1)
+PUBLIC_RATE_PER_PHONE = env_int("PUBLIC_RATE_PER_PHONE", 5, minimum=1)
+PUBLIC_RATE_PHONE_WINDOW = env_int("PUBLIC_RATE_PHONE_WINDOW", 86400, minimum=1)
+# Behind a proxy, the header holding the client's address (X-Real-IP); empty: REMOTE_ADDR.
+CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER")
+
 # Map: a tile URL template (e.g. 天地图 with its key); empty shows polygons on a blank map.
 MAP_TILE_URL = env_str("MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
