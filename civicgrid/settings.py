@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "civicgrid.ledgers",
     "civicgrid.public",
     "civicgrid.notifications",
+    "civicgrid.open311",
     "civicgrid.demo",
 ]
 
