@@ -9,7 +9,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from civicgrid.areas.locate import forget_locator
-from civicgrid.cases import workflow
+from civicgrid.cases import intake, workflow
 from civicgrid.cases.models import Report
 from civicgrid.cases.tests.base import photo
 from civicgrid.categories.models import Category
@@ -111,3 +111,33 @@ def test_a_resident_reports_on_the_phone_and_rates_the_closed_case(street, new_p
     desk.goto("/p/staff/unsatisfied")
     expect(desk.locator("#satisfaction")).to_contain_text("100%")
     expect(desk.locator("#unsatisfied")).to_contain_text("没有待复核的不满意评价")
+
+
+def test_a_resident_is_offered_the_open_case_nearby_and_joins_it(street, new_page):
+    grid = street.grid(0, 0)
+    garbage = Category.objects.get(code="06010")
+    case = intake.report(
+        category=garbage,
+        description="路口垃圾",
+        lat=grid.centre_lat,
+        lng=grid.centre_lng,
+        by=street.people["wangge01"],
+    )
+    workflow.take(case, "register", Authz(street.people["paiqian"]))
+
+    phone = new_page("phone")
+    phone.context.grant_permissions(["geolocation"])
+    phone.context.set_geolocation({"latitude": grid.centre_lat, "longitude": grid.centre_lng})
+    phone.goto("/p/")
+    phone.get_by_label("暴露垃圾").check()
+    phone.click("#locate-me")
+    offer = phone.locator("#nearby")
+    expect(offer).to_be_visible()
+    expect(offer).to_contain_text("暴露垃圾 · 已受理")
+    phone.fill("input[name=phone]", "13912345678")
+    offer.get_by_role("button", name="我也遇到了").click()
+
+    expect(phone.locator("#tracking-code")).to_contain_text("请截图或抄下保存")
+    expect(phone.locator("#case-state")).to_have_text("已受理")
+    joined = Report.objects.get(case=case, joined=True)
+    assert joined.phone == "13912345678"
