@@ -17,6 +17,7 @@ urlpatterns = [
     path("categories/", include("civicgrid.categories.urls")),
     path("rules/", include("civicgrid.cases.rules_urls")),
     path("notifications/", include("civicgrid.notifications.urls")),
+    path("open311/v2/", include("civicgrid.open311.urls")),
     path("p/", include("civicgrid.public.urls")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
