@@ -6,7 +6,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from PIL import Image
 
 from civicgrid.areas.locate import locate
 from civicgrid.areas.models import Department
@@ -14,11 +13,11 @@ from civicgrid.cases import responsibility
 from civicgrid.cases.models import Case, Closure, Source
 from civicgrid.cases.workflow import PHOTO_KIND
 from civicgrid.categories.models import CODE_PATTERN, Category
+from civicgrid.lib.images import clean_image
 from civicgrid.people.models import Role
 
 CODE = re.compile(CODE_PATTERN)
 MAX_PHOTOS = 6
-MAX_PHOTO_BYTES = 10 * 1024 * 1024
 
 
 class MultiplePhotoInput(forms.FileInput):
@@ -44,30 +43,13 @@ class PhotosField(forms.FileField):
             return []
         if len(files) > MAX_PHOTOS:
             raise ValidationError(_("最多上传 %(n)s 张照片。") % {"n": MAX_PHOTOS})
-        for upload in files:
-            check_image(upload)
-        return files
+        # Re-encoded without EXIF: staff photos need no GPS or device trail either.
+        return [
+            clean_image(upload, name=f"photo-{n}.jpg") for n, upload in enumerate(files, start=1)
+        ]
 
     def bound_data(self, data, initial):
         return data
-
-
-def check_image(upload) -> None:
-    """Reject anything over 10 MB or that Pillow can't read as an image."""
-    if upload.size > MAX_PHOTO_BYTES:
-        raise ValidationError(
-            _("照片“%(name)s”超过 10 MB，请压缩后再上传。") % {"name": upload.name}
-        )
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image.verify()
-    except Exception:
-        raise ValidationError(
-            _("“%(name)s”不是可识别的图片，请上传 JPG 或 PNG 照片。") % {"name": upload.name}
-        ) from None
-    finally:
-        upload.seek(0)
 
 
 def category_from(value: str) -> Category | None:

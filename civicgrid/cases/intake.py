@@ -49,8 +49,12 @@ def nearby_open(category, lat, lng, now=None, queryset=None) -> list[Case]:
     return [case for d, case in sorted(found, key=lambda pair: pair[0]) if d <= radius]
 
 
+# Residents copy tracking codes by hand: no 0/O, 1/I/L look-alikes, no punctuation.
+TOKEN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
 def new_token() -> str:
-    return secrets.token_urlsafe(9)
+    return "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(10))
 
 
 @transaction.atomic

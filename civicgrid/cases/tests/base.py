@@ -15,9 +15,9 @@ from civicgrid.people.authz import Authz
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
 
-def photo(name="photo.jpg", color=(200, 40, 40)) -> SimpleUploadedFile:
+def photo(name="photo.jpg", color=(200, 40, 40), exif=None) -> SimpleUploadedFile:
     buffer = BytesIO()
-    Image.new("RGB", (64, 48), color).save(buffer, "JPEG")
+    Image.new("RGB", (64, 48), color).save(buffer, "JPEG", **({"exif": exif} if exif else {}))
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 

@@ -226,7 +226,7 @@ class CasePageTests(CaseTestCase):
         fake.file.truncate()
         fake.file.seek(0)
         response = self.post_step(self.huanwei, case, "handle", photos=[fake])
-        self.assertContains(response, "不是可识别的图片", status_code=400)
+        self.assertContains(response, "无法识别这张图片", status_code=400)
         self.assertEqual(case.photos.count(), 1)
 
     def test_asking_for_an_extension_records_the_new_deadline(self):

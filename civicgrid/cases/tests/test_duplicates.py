@@ -29,3 +29,8 @@ class DuplicateTests(CaseTestCase):
         intake.join(case, by=self.zhang, note="我也看到了")
         self.assertEqual(case.reports.count(), 2)
         self.assertEqual(case.events.last().action, "join")
+
+    def test_a_tracking_code_has_no_look_alike_characters(self):
+        tokens = {intake.new_token() for _ in range(200)}
+        self.assertEqual(len(tokens), 200)
+        self.assertFalse(set("".join(tokens)) & set("0O1IL-_l"))

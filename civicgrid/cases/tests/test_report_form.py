@@ -2,13 +2,13 @@
 
 import shutil
 import tempfile
-from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from civicgrid.cases.models import Case, CasePhoto, Report, Source, State
 from civicgrid.cases.tests.base import CaseTestCase, photo
+from civicgrid.public.tests.test_photo_uploads import exif_with_gps
 
 MEDIA = tempfile.mkdtemp(prefix="civicgrid-media-")
 
@@ -90,7 +90,7 @@ class ReportFormTests(CaseTestCase):
     def test_a_file_that_is_not_an_image_is_refused_and_nothing_is_saved(self):
         fake = SimpleUploadedFile("x.jpg", b"<?php echo 1; ?>", content_type="image/jpeg")
         response = self.post(photos=[photo(), fake])
-        self.assertContains(response, "不是可识别的图片", status_code=400)
+        self.assertContains(response, "无法识别这张图片", status_code=400)
         self.assertFalse(Case.objects.exists())
         self.assertFalse(CasePhoto.objects.exists())
 
@@ -98,10 +98,19 @@ class ReportFormTests(CaseTestCase):
         response = self.post(photos=[photo(f"{n}.jpg") for n in range(7)])
         self.assertContains(response, "最多上传 6 张照片", status_code=400)
 
-    def test_a_photo_over_ten_megabytes_is_refused(self):
-        with mock.patch("civicgrid.cases.forms.MAX_PHOTO_BYTES", 100):
-            response = self.post()
-        self.assertContains(response, "超过 10 MB", status_code=400)
+    @override_settings(PUBLIC_UPLOAD_MAX_MB=1)
+    def test_a_photo_over_the_size_limit_is_refused(self):
+        big = SimpleUploadedFile("big.jpg", b"\xff" * (1024 * 1024 + 1), content_type="image/jpeg")
+        response = self.post(photos=[big])
+        self.assertContains(response, "照片超过 1 MB", status_code=400)
+
+    def test_a_staff_photo_is_stored_without_its_gps_trail(self):
+        from PIL import Image
+
+        self.post(photos=[photo(exif=exif_with_gps())])
+        stored = Case.objects.get().photos.get().image
+        with Image.open(stored.open("rb")) as image:
+            self.assertEqual(dict(image.getexif()), {})
 
     def test_a_report_without_photos_is_accepted(self):
         self.post(photos=None)
