@@ -14,4 +14,5 @@ urlpatterns = [
     path("exports/<str:result_id>/file", views.export_file, name="export-file"),
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/join", views.join, name="join"),
+    path("<str:number>/relocate", views.relocate, name="relocate"),
 ]

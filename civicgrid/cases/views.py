@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tasks import TaskResultStatus
 from django_tasks.exceptions import TaskResultDoesNotExist
 
+from civicgrid.areas.models import Area, Level
 from civicgrid.areas.views import map_settings
 from civicgrid.cases import export, intake, workflow
 from civicgrid.cases.filters import CaseFilter, page_of
@@ -226,6 +227,23 @@ def _take_step(request, authz, case):
     return _render_detail(request, authz, case, bound=form, status=400)
 
 
+@require_POST
+def relocate(request, number):
+    """Correct the area a case lies in (the dispatcher's 更正位置), recorded in its history."""
+    authz = authz_for(request)
+    case = authz.get_object(Case.objects.all(), "cases.register", number=number)
+    code = request.POST.get("area", "").strip()
+    area = Area.objects.restrict(authz).filter(code=code, level__gte=Level.STREET).first()
+    if area is None or not case.is_open:
+        messages.error(
+            request, _("请填写您管辖范围内的网格、社区或街道编码；已办结的案件不能更正位置。")
+        )
+        return redirect(case)
+    intake.relocate(case, area, request.user)
+    messages.success(request, _("已更正位置为 %(area)s。") % {"area": area.name})
+    return redirect(case)
+
+
 def _version(request) -> int | None:
     try:
         return int(request.POST["version"])
@@ -275,6 +293,7 @@ def _render_detail(request, authz, case, bound=None, status=200):
         "forms": forms,
         "map": map_settings(),
         "point": json.dumps([case.lat, case.lng]) if case.lat is not None else "",
+        "can_relocate": case.is_open and authz.may("cases.register", case),
     }
     return render(request, "cases/detail.html", context, status=status)
 

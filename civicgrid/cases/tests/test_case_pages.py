@@ -300,3 +300,33 @@ class CasePageTests(CaseTestCase):
         with self.assertNumQueries(len(few.captured_queries)):
             response = self.client.get(long.get_absolute_url())
         self.assertEqual(response.content.decode().count('<li data-action="deny"'), 3)
+
+
+class RelocateTests(CaseTestCase):
+    def test_a_dispatcher_moves_a_case_to_another_grid_and_the_history_says_so(self):
+        case = self.report()
+        target = self.demo.grid(1, 0)
+        self.login(self.paiqian)
+        response = self.client.post(f"/cases/{case.number}/relocate", {"area": target.code})
+        self.assertRedirects(response, case.get_absolute_url())
+        case.refresh_from_db()
+        self.assertEqual((case.grid, case.area_path), (target, target.path))
+        self.assertEqual(
+            case.events.last().data, {"from": self.demo.grid(0, 0).code, "to": target.code}
+        )
+
+    def test_relocating_follows_the_access_matrix(self):
+        case = self.report()
+        url = f"/cases/{case.number}/relocate"
+        data = {"area": self.demo.grid(0, 1).code}
+        self.assert_status(self.wangge01, url, 403, "post", data)
+        self.assert_status(self.shequ2, url, 404, "post", data)
+        response = self.assert_status(None, url, 302, "post", data)
+        self.assertIn("/login/", response["Location"])
+
+    def test_an_unknown_area_code_changes_nothing(self):
+        case = self.report()
+        self.login(self.paiqian)
+        self.client.post(f"/cases/{case.number}/relocate", {"area": "999"})
+        case.refresh_from_db()
+        self.assertEqual(case.grid, self.demo.grid(0, 0))
