@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "civicgrid.campaigns",
     "civicgrid.inspections",
     "civicgrid.ledgers",
+    "civicgrid.scoring",
     "civicgrid.public",
     "civicgrid.notifications",
     "civicgrid.open311",

@@ -154,6 +154,7 @@ class Case(models.Model):
         verbose_name=_("依据的责任清单条目"),
     )
     override_reason = models.CharField(_("改派理由"), max_length=200, blank=True)
+    registered_at = models.DateTimeField(_("立案时间"), null=True, blank=True)
     dispatched_at = models.DateTimeField(_("派遣时间"), null=True, blank=True)
     deadline = models.DateTimeField(_("处置期限"), null=True, blank=True)
     remind_at = models.DateTimeField(_("提醒时间"), null=True, blank=True)
@@ -209,6 +210,8 @@ class Case(models.Model):
             models.Index(fields=["responsible_department", "state"], name="case_department"),
             models.Index(fields=["is_overdue", "state"], name="case_overdue"),
             models.Index(fields=["state", "deadline"], name="case_deadline"),
+            models.Index(fields=["registered_at"], name="case_registered"),
+            models.Index(fields=["deadline"], name="case_due"),
             models.Index(fields=["category", "state", "lat"], name="case_nearby"),
         ]
 

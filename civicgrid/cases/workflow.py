@@ -326,6 +326,7 @@ def _attach(case, event, photos, action) -> None:
 
 
 def _register(case, now, **rest):
+    case.registered_at = now
     rule = responsibility.resolve(case)
     responsibility.propose(case, rule)
     return {"rule": rule.pk if rule else None, "responsible": str(case.responsible or "")}
