@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from civicgrid.cases.models import Case, Rating
 from civicgrid.cases.tests.base import at, photo
 from civicgrid.inspections.tests.base import InspectionTestCase
-from civicgrid.scoring.compute import compute, composite, publish, rank
+from civicgrid.scoring.compute import composite, compute, publish, rank
 from civicgrid.scoring.models import Period, Score, Unit
 
 D = Decimal
