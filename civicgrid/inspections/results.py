@@ -8,7 +8,7 @@ in three queries, however many sites the round has.
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from civicgrid.areas.models import Area, Level
 from civicgrid.campaigns.models import PointType
@@ -89,7 +89,9 @@ def round_results(inspections) -> RoundResults:
     """Results of the submitted inspections among `inspections` (one round's, in scope)."""
     submitted = inspections.filter(status=Inspection.Status.SUBMITTED)
     rows = list(
-        submitted.select_related("site__area", "inspector").order_by("-percentage", "site__name")
+        submitted.select_related("site__area", "inspector").order_by(
+            F("percentage").desc(nulls_last=True), "site__name"
+        )
     )
     communities = _communities(rows)
     sites = [SiteResult(i, communities.get(i.site.area_path)) for i in rows]
