@@ -9,6 +9,7 @@ time), no XMP, no comment, no ICC profile. Where a photo was taken comes from th
 never from the file.
 """
 
+from contextlib import contextmanager
 from io import BytesIO
 
 from django.conf import settings
@@ -52,8 +53,29 @@ def clean_image(upload, name: str = "photo.jpg") -> ContentFile:
             code="too_large",
         )
     try:
-        _check(upload)
-        data = _reencode(upload)
+        with _read_errors():
+            _check(upload)
+            data = _reencode(upload)
+    finally:
+        upload.seek(0)
+    return ContentFile(data, name=name)
+
+
+def check_image(upload) -> str:
+    """The format of `upload` as its content says (one of ALLOWED_FORMATS), checked as
+    clean_image checks it but neither decoded nor changed; or a ValidationError in Chinese."""
+    try:
+        with _read_errors():
+            return _check(upload)
+    finally:
+        upload.seek(0)
+
+
+@contextmanager
+def _read_errors():
+    """Pillow's complaints about a file, as the one message a person can act on."""
+    try:
+        yield
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -62,9 +84,6 @@ def clean_image(upload, name: str = "photo.jpg") -> ContentFile:
         raise ValidationError(
             _("无法识别这张图片，请上传 JPG、PNG 或 WEBP 格式的照片。"), code="not_an_image"
         ) from None
-    finally:
-        upload.seek(0)
-    return ContentFile(data, name=name)
 
 
 def _too_many_pixels() -> ValidationError:
@@ -74,7 +93,7 @@ def _too_many_pixels() -> ValidationError:
     )
 
 
-def _check(upload) -> None:
+def _check(upload) -> str:
     """Read the header and verify the file's structure, without decoding the pixels."""
     upload.seek(0)
     with Image.open(upload) as probe:
@@ -86,6 +105,7 @@ def _check(upload) -> None:
         if width * height > MAX_PIXELS:
             raise _too_many_pixels()
         probe.verify()
+        return probe.format
 
 
 def _reencode(upload) -> bytes:
