@@ -333,6 +333,7 @@ class WorkTask(models.Model):
     done_at = models.DateTimeField(null=True, blank=True)
 
     authz_paths = ("campaign__streets__path",)
+    authz_departments = ("department",)
     authz_owners = ("owner",)
 
     class Meta:
@@ -393,7 +394,8 @@ class EvidenceRequirement(models.Model):
         verbose_name=_("提供社区/街道"),
     )
 
-    authz_paths = ("campaign__streets__path",)
+    # The street's staff, and the community or department that provides the material.
+    authz_paths = ("campaign__streets__path", "area__path")
     authz_departments = ("department",)
 
     class Meta:
@@ -434,7 +436,7 @@ class Evidence(models.Model):
     )
     review_comment = models.CharField(_("审核意见"), max_length=300, blank=True)
 
-    authz_paths = ("requirement__campaign__streets__path",)
+    authz_paths = ("requirement__campaign__streets__path", "requirement__area__path")
     authz_departments = ("requirement__department",)
 
     class Meta:

@@ -74,6 +74,10 @@ FIELD_PERMISSIONS = {
     "ledgers.record",
 }
 
+# Permissions on things seen through another app's view permission: evidence and work
+# tasks belong to a campaign and are seen with it.
+VIEWED_AS = {"evidence": "campaigns.view", "tasks": "campaigns.view"}
+
 # What each role may do within its scope: the one table behind every check.
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(ADMIN_PERMISSIONS),
@@ -214,7 +218,8 @@ class Authz:
 
     def get_object(self, queryset, perm: str, **lookup):
         """Fetch one object: 404 outside the person's scopes, 403 without `perm` on it."""
-        view_perm = perm.split(".")[0] + ".view"
+        app = perm.split(".")[0]
+        view_perm = VIEWED_AS.get(app, app + ".view")
         obj = self.restrict(queryset, view_perm).filter(**lookup).first()
         if obj is None:
             raise Http404
