@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/", include("civicgrid.cases.urls")),
     path("categories/", include("civicgrid.categories.urls")),
     path("rules/", include("civicgrid.cases.rules_urls")),
+    path("campaigns/", include("civicgrid.campaigns.urls")),
     path("inspections/", include("civicgrid.inspections.urls")),
     path("notifications/", include("civicgrid.notifications.urls")),
     path("open311/v2/", include("civicgrid.open311.urls")),

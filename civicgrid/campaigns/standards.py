@@ -42,8 +42,8 @@ COMPARED = (
     "deduction_per_count",
     "negative",
     "negative_value",
-    "category_id",
-    "parent_id",
+    "category",
+    "parent",
     "order",
 )
 
@@ -181,8 +181,8 @@ class Target:
     def message(self) -> str:
         if self.copied:
             return _(
-                "原版本已有检查评分，已生成新版本 v%(n)s 并在新版本中修改；"
-                "使用原版本的创建项目不变，可在项目页改用新版本。"
+                "已生成新版本 v%(n)s：原版本已有检查评分（或被您无权修改的创建项目使用），"
+                "修改已在新版本中进行。使用原版本的创建项目不变，可在项目页改用新版本。"
             ) % {"n": self.version.number}
         return _("已保存。")
 
@@ -195,16 +195,17 @@ def target(version: StandardVersion, authz, note: str) -> Target:
 
 
 def snapshot(indicator: Indicator) -> dict:
-    return {name: getattr(indicator, name) for name in COMPARED}
+    """What an indicator says, comparable across versions (the parent by its code)."""
+    values = {name: getattr(indicator, name) for name in COMPARED}
+    values["parent"] = indicator.parent.code if indicator.parent else None
+    values["category"] = str(indicator.category) if indicator.category else None
+    return values
 
 
 def differences(before: dict, after: dict) -> list[str]:
     """Field by field, what an edit changed, for the change log."""
-    labels = {
-        name: str(Indicator._meta.get_field(name.removesuffix("_id")).verbose_name)
-        for name in COMPARED
-    }
-    labels["parent_id"], labels["order"] = _("上级"), _("排序")
+    labels = {name: Indicator._meta.get_field(name).verbose_name for name in COMPARED}
+    labels["parent"], labels["order"] = _("上级"), _("排序")
     return [
         f"{labels[name]}：{_shown(before[name])} → {_shown(after[name])}"
         for name in COMPARED

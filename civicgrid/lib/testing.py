@@ -46,8 +46,9 @@ def browser():
     """One headless chromium for the whole session (per xdist worker)."""
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"Debian chromium is missing at {CHROMIUM}: run `make browser`")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=TIMEOUT_MS)  # the same patience for `expect` as for actions
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
