@@ -114,8 +114,8 @@ def _category(indicator: Indicator) -> Category:
 
 
 def _open_case(inspection: Inspection, result: ItemResult):
-    site, indicator = inspection.site, result.indicator
-    text = f"【{inspection.round}】{site.name}：{indicator.title}"
+    indicator = result.indicator
+    text = indicator.title
     if result.count:
         text += _("（%(n)s 处）") % {"n": result.count}
     if result.note:
@@ -124,11 +124,26 @@ def _open_case(inspection: Inspection, result: ItemResult):
         File(photo.image.open("rb"), name=photo.image.name.rsplit("/", 1)[-1])
         for photo in result.photos.all()
     ]
+    case = open_case(
+        inspection, _category(indicator), text, photos, note=_("实地检查不合格，自动立案")
+    )
+    ItemResult.objects.filter(pk=result.pk).update(case=case)
+    return case
+
+
+@transaction.atomic
+def open_case(
+    inspection: Inspection, category, text: str, photos=(), lat=None, lng=None, note: str = ""
+):
+    """Report, register and dispatch a case at the inspected site, through the 责任清单."""
+    site = inspection.site
+    if lat is None or lng is None:
+        lat, lng = site.lat, site.lng
     case = intake.report(
-        category=_category(indicator),
-        description=text,
-        lat=site.lat,
-        lng=site.lng,
+        category=category,
+        description=f"【{inspection.round}】{site.name}：{text}",
+        lat=lat,
+        lng=lng,
         address=site.address or site.name,
         source=Source.INSPECTION,
         by=inspection.inspector,
@@ -137,7 +152,6 @@ def _open_case(inspection: Inspection, result: ItemResult):
     if case.grid is None:  # a site without coordinates still belongs to its area
         intake.relocate(case, site.area, inspection.inspector)
     system = Authz.for_automation(inspection.inspector)
-    workflow.take(case, "register", system, note=_("实地检查不合格，自动立案"))
+    workflow.take(case, "register", system, note=note or _("实地检查发现问题，自动立案"))
     workflow.take(case, "dispatch", system)
-    ItemResult.objects.filter(pk=result.pk).update(case=case)
     return case

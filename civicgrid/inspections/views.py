@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from civicgrid.areas.models import Area, Level
 from civicgrid.areas.views import map_settings
 from civicgrid.campaigns.models import Campaign, Indicator
-from civicgrid.cases import intake, workflow
-from civicgrid.cases.models import OPEN, Case, Source, State
+from civicgrid.cases import workflow
+from civicgrid.cases.models import OPEN, Case, State
 from civicgrid.inspections import results, rounds, sites_transfer, submission
 from civicgrid.inspections.forms import (
     ItemForm,
@@ -33,7 +33,7 @@ from civicgrid.inspections.forms import (
 )
 from civicgrid.inspections.models import Inspection, ItemResult, Round, Site
 from civicgrid.lib.spreadsheets import xlsx_response
-from civicgrid.people.authz import Authz, authz_for
+from civicgrid.people.authz import authz_for
 from civicgrid.people.forms import SpreadsheetUploadForm
 
 SITES_PER_PAGE = 100
@@ -474,33 +474,18 @@ def add_problem(request, pk):
     return redirect(reverse("inspections:inspection", args=[pk]) + "#extra-problems")
 
 
+@transaction.atomic
 def _open_extra_case(inspection, data) -> Case:
-    """Report, register and dispatch a case at the site, as submission does for a failed item.
-
-    TODO(lead): replace with a public helper in submission (`open_case(inspection, category,
-    text, photos)`) that `_open_case` would also call, so there is one way to do this.
-    """
-    site = inspection.site
-    lat, lng = data.get("lat"), data.get("lng")
-    if lat is None or lng is None:
-        lat, lng = site.lat, site.lng
-    with transaction.atomic():
-        case = intake.report(
-            category=data["category"],
-            description=f"【{inspection.round}】{site.name}：{data['description']}",
-            lat=lat,
-            lng=lng,
-            address=site.address or site.name,
-            source=Source.INSPECTION,
-            by=inspection.inspector,
-            photos=data["photos"],
-        )
-        if case.grid is None:
-            intake.relocate(case, site.area, inspection.inspector)
-        system = Authz.for_automation(inspection.inspector)
-        workflow.take(case, "register", system, note=_("实地检查另报问题，自动立案"))
-        workflow.take(case, "dispatch", system)
-        inspection.extra_cases.add(case)
+    case = submission.open_case(
+        inspection,
+        data["category"],
+        data["description"],
+        data["photos"],
+        data.get("lat"),
+        data.get("lng"),
+        note=_("实地检查另报问题，自动立案"),
+    )
+    inspection.extra_cases.add(case)
     return case
 
 
