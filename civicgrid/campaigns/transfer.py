@@ -288,7 +288,7 @@ def _walk(nodes, depth: int, path: str, parent_code: str, out: list, errors: lis
 def to_yaml(version: StandardVersion) -> str:
     """The version as nested YAML that `read_yaml` reads back into the same tree."""
     standard = version.standard
-    document = {"name": standard.name, "kind": standard.kind}
+    document = {"name": standard.name, "kind": str(standard.kind)}
     if standard.note:
         document["note"] = standard.note
     items = tree(version)
@@ -312,13 +312,13 @@ def _node(item: Indicator, parent: Indicator | None) -> dict:
     if item.points:
         node["points"] = _number(item.points)
     if item.method != (parent.method if parent else Indicator.Method.FIELD):
-        node["method"] = item.method
+        node["method"] = str(item.method)
     if list(item.point_types) != (list(parent.point_types) if parent else []):
-        node["point_types"] = list(item.point_types)
+        node["point_types"] = [str(t) for t in item.point_types]
     for key in ("deduction_per_count", "negative", "negative_value"):
         value = getattr(item, key)
         if value not in (None, ""):
-            node[key] = _number(value) if isinstance(value, Decimal) else value
+            node[key] = _number(value) if isinstance(value, Decimal) else str(value)
     if item.category_id:
         node["category"] = f"{item.category.kind}:{item.category.code}"
     return node
