@@ -14,9 +14,11 @@ What each count means (all within the period, local dates, end day included):
                              averaged with the scheme's point-type weights
 A ratio with an empty denominator is None and drops out of the index, whose
 remaining weights are scaled up; a unit with no ratio at all has no index and no rank.
-Grids, communities and streets are rolled up from per-grid aggregates; departments
-are grouped by the responsible department. Each query is one GROUP BY over indexed
-columns, so a city's period takes seconds.
+Grids, communities and streets are rolled up from per-grid aggregates (a case counts for
+its grid and every scored area above it); departments are grouped by the responsible
+department. Each query is one GROUP BY over indexed columns, so a city's period takes
+seconds. The sets and conditions below are shared with drilldown.py, which lists the
+cases, ratings and inspections behind each figure.
 """
 
 import datetime as dt
@@ -26,7 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -65,37 +67,70 @@ def ratio(part, whole) -> Decimal | None:
     return cents(Decimal(part) * HUNDRED / Decimal(whole)) if whole else None
 
 
+NOT_DUE = [State.SUSPENDED, State.REJECTED, State.MERGED]
+
+
+def campaign_cases(streets) -> QuerySet:
+    """The cases a campaign scores: those located in its streets."""
+    scope = Q()
+    for street in streets:
+        scope |= Q(area_path__startswith=street.path)
+    return Case.objects.filter(scope) if streets else Case.objects.none()
+
+
+def case_sets(cases, start, end) -> dict[str, QuerySet]:
+    """The two sets every case count is taken in: registered in the period, and due in it."""
+    return {
+        "registered": cases.filter(registered_at__gte=start, registered_at__lt=end),
+        "due": cases.filter(deadline__gte=start, deadline__lt=end).exclude(state__in=NOT_DUE),
+    }
+
+
+def case_conditions(end) -> dict[str, tuple[str, Q]]:
+    """Each case count: the set it is taken in, and the condition within that set.
+
+    The one definition behind the counts and behind the cases a page drills down to.
+    """
+    closed = Q(state=State.CLOSED, closed_at__lt=end)
+    return {
+        "registered": ("registered", Q()),
+        "verified": ("registered", Q(source=Source.RESIDENT)),
+        "due": ("due", Q()),
+        "closed": ("due", closed),
+        "closed_on_time": ("due", closed & Q(closure=Closure.NORMAL)),
+        "handled_on_time": ("due", Q(handled_on_time=True)),
+        "reworked": ("due", Q(rework_count__gt=0)),
+    }
+
+
+def period_ratings(cases, start, end) -> QuerySet:
+    return Rating.objects.filter(case__in=cases, created_at__gte=start, created_at__lt=end)
+
+
+def rating_conditions() -> dict[str, Q]:
+    return {"rated": Q(), "satisfied": Q(level__gte=settings.SATISFIED_MIN_LEVEL)}
+
+
+def _counted(conditions: dict[str, Q]) -> dict:
+    return {name: Count("pk", filter=q or None) for name, q in conditions.items()}
+
+
 def case_counts(cases, start, end, key: str) -> dict:
     """The period's counts per value of `key` (grid_id or responsible_department_id)."""
     found: dict = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
-    registered = (
-        cases.filter(registered_at__gte=start, registered_at__lt=end)
-        .values(key)
-        .annotate(registered=Count("pk"), verified=Count("pk", filter=Q(source=Source.RESIDENT)))
-    )
-    due = (
-        cases.filter(deadline__gte=start, deadline__lt=end)
-        .exclude(state__in=[State.SUSPENDED, State.REJECTED, State.MERGED])
-        .values(key)
-        .annotate(
-            due=Count("pk"),
-            closed=Count("pk", filter=Q(state=State.CLOSED, closed_at__lt=end)),
-            closed_on_time=Count(
-                "pk", filter=Q(state=State.CLOSED, closed_at__lt=end, closure=Closure.NORMAL)
+    conditions = case_conditions(end)
+    queries = [
+        (
+            rows.values(key).annotate(
+                **_counted({n: q for n, (within, q) in conditions.items() if within == name})
             ),
-            handled_on_time=Count("pk", filter=Q(handled_on_time=True)),
-            reworked=Count("pk", filter=Q(rework_count__gt=0)),
+            key,
         )
-    )
-    ratings = (
-        Rating.objects.filter(case__in=cases, created_at__gte=start, created_at__lt=end)
-        .values(f"case__{key}")
-        .annotate(
-            rated=Count("pk"),
-            satisfied=Count("pk", filter=Q(level__gte=settings.SATISFIED_MIN_LEVEL)),
-        )
-    )
-    for rows, column in ((registered, key), (due, key), (ratings, f"case__{key}")):
+        for name, rows in case_sets(cases, start, end).items()
+    ]
+    ratings = period_ratings(cases, start, end).values(f"case__{key}")
+    queries.append((ratings.annotate(**_counted(rating_conditions())), f"case__{key}"))
+    for rows, column in queries:
         for row in rows:
             target = found[row.pop(column)]
             for name, value in row.items():
@@ -103,16 +138,21 @@ def case_counts(cases, start, end, key: str) -> dict:
     return found
 
 
+def period_inspections(campaign, start, end) -> QuerySet:
+    """The inspections behind the inspection score: submitted in the period, with a score."""
+    return Inspection.objects.filter(
+        round__campaign=campaign,
+        status=Inspection.Status.SUBMITTED,
+        submitted_at__gte=start,
+        submitted_at__lt=end,
+        percentage__isnull=False,
+    )
+
+
 def inspection_sums(campaign, start, end) -> dict:
     """Per site area and point type: (sum of percentages, number of sites)."""
     rows = (
-        Inspection.objects.filter(
-            round__campaign=campaign,
-            status=Inspection.Status.SUBMITTED,
-            submitted_at__gte=start,
-            submitted_at__lt=end,
-            percentage__isnull=False,
-        )
+        period_inspections(campaign, start, end)
         .values("site__area_id", "site__point_type")
         .annotate(total=Sum("percentage"), n=Count("pk"))
     )
@@ -188,10 +228,7 @@ def compute(period: Period) -> int:
     streets = list(campaign.streets.all())
     start, end = bounds(period)
     tree = Tree(streets)
-    scope = Q()
-    for street in streets:
-        scope |= Q(area_path__startswith=street.path)
-    cases = Case.objects.filter(scope) if streets else Case.objects.none()
+    cases = campaign_cases(streets)
     scores = _area_scores(period, scheme, tree, cases, start, end) + _department_scores(
         period, scheme, streets, cases, start, end
     )
