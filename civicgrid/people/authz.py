@@ -62,6 +62,8 @@ ADMIN_PERMISSIONS = {
     "ledgers.change",
     "surveys.view",
     "surveys.change",
+    "scoring.view",
+    "scoring.change",
 }
 FIELD_PERMISSIONS = {
     "areas.view",
@@ -72,6 +74,7 @@ FIELD_PERMISSIONS = {
     "sites.view",
     "ledgers.view",
     "ledgers.record",
+    "scoring.view",
 }
 
 # Permissions on things seen through another app's view permission: evidence and work
@@ -95,6 +98,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Role.HANDLER: frozenset(
         {"areas.view", "departments.view", "cases.view", "cases.handle", "campaigns.view"}
         | {"evidence.upload", "tasks.update", "ledgers.view", "ledgers.record"}
+        | {"scoring.view"}
     ),
     Role.LEADER: frozenset(
         {
@@ -106,6 +110,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "cases.reporter",
         }
         | {"campaigns.view", "sites.view", "inspections.view", "ledgers.view", "surveys.view"}
+        | {"scoring.view"}
     ),
 }
 
