@@ -97,6 +97,8 @@ class Period(models.Model):
         _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     computed_at = models.DateTimeField(null=True, blank=True)
+    # The background computation under way (a django-tasks result id); cleared when it succeeds.
+    compute_task = models.CharField(max_length=64, blank=True, default="", editable=False)
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
