@@ -22,6 +22,7 @@ from civicgrid.campaigns.models import (
     Indicator,
     IndicatorDuty,
     PointType,
+    Standard,
     StandardVersion,
     WorkTask,
 )
@@ -189,9 +190,11 @@ class Target:
 
 def target(version: StandardVersion, authz, note: str) -> Target:
     """The version to change: a fresh copy when `version` is locked. Call inside a transaction."""
-    if locked(version, authz):
-        return Target(version.copy(by=authz.user, note=note), True)
-    return Target(version, False)
+    if not locked(version, authz):
+        return Target(version, False)
+    # One copy at a time per standard, so two editors never race for the same number.
+    Standard.objects.select_for_update().filter(pk=version.standard_id).first()
+    return Target(version.copy(by=authz.user, note=note), True)
 
 
 def snapshot(indicator: Indicator) -> dict:
