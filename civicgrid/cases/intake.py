@@ -16,7 +16,6 @@ from civicgrid.cases.models import (
     CaseSequence,
     Report,
     Source,
-    State,
 )
 from civicgrid.cases.workflow import record
 
@@ -127,7 +126,7 @@ def join(case: Case, *, by=None, name="", phone="", anonymous=False, note="") ->
     return joined
 
 
-def relocate(case: Case, grid, by) -> CaseEvent:
+def relocate(case: Case, grid, by, at=None) -> CaseEvent:
     """Correct the area a case lies in; the change is in the history like every other."""
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
@@ -143,7 +142,5 @@ def relocate(case: Case, grid, by) -> CaseEvent:
             "",
             {"from": before, "to": grid.code},
             public=False,
+            at=at,
         )
-
-
-__all__ = ["report", "join", "relocate", "nearby_open", "State"]

@@ -66,8 +66,11 @@ def save_item(
 
 
 @transaction.atomic
-def submit(inspection: Inspection) -> list:
-    """Score the site and open one case per failed item; returns the cases opened."""
+def submit(inspection: Inspection, at=None) -> list:
+    """Score the site and open one case per failed item; returns the cases opened.
+
+    `at` replays a submission made earlier (the demo's history); inspectors submit now.
+    """
     locked = _editable(inspection)
     items = checklist(locked)
     results = {r.indicator_id: r for r in locked.results.select_related("indicator")}
@@ -88,12 +91,12 @@ def submit(inspection: Inspection) -> list:
         total.max_score,
         total.percentage,
     )
-    locked.status, locked.submitted_at = Inspection.Status.SUBMITTED, timezone.now()
+    locked.status, locked.submitted_at = Inspection.Status.SUBMITTED, at or timezone.now()
     locked.save()
     failed = [
         results[item.pk] for item in items if results[item.pk].verdict == ItemResult.Verdict.FAIL
     ]
-    cases = [_open_case(locked, result) for result in failed if result.case_id is None]
+    cases = [_open_case(locked, result, at) for result in failed if result.case_id is None]
     inspection.refresh_from_db()
     return cases
 
@@ -113,7 +116,7 @@ def _category(indicator: Indicator) -> Category:
     return category
 
 
-def _open_case(inspection: Inspection, result: ItemResult):
+def _open_case(inspection: Inspection, result: ItemResult, at=None):
     indicator = result.indicator
     text = indicator.title
     if result.count:
@@ -125,7 +128,7 @@ def _open_case(inspection: Inspection, result: ItemResult):
         for photo in result.photos.all()
     ]
     case = open_case(
-        inspection, _category(indicator), text, photos, note=_("实地检查不合格，自动立案")
+        inspection, _category(indicator), text, photos, note=_("实地检查不合格，自动立案"), at=at
     )
     ItemResult.objects.filter(pk=result.pk).update(case=case)
     return case
@@ -133,7 +136,14 @@ def _open_case(inspection: Inspection, result: ItemResult):
 
 @transaction.atomic
 def open_case(
-    inspection: Inspection, category, text: str, photos=(), lat=None, lng=None, note: str = ""
+    inspection: Inspection,
+    category,
+    text: str,
+    photos=(),
+    lat=None,
+    lng=None,
+    note: str = "",
+    at=None,
 ):
     """Report, register and dispatch a case at the inspected site, through the 责任清单."""
     site = inspection.site
@@ -148,10 +158,11 @@ def open_case(
         source=Source.INSPECTION,
         by=inspection.inspector,
         photos=photos,
+        at=at,
     )
     if case.grid is None:  # a site without coordinates still belongs to its area
-        intake.relocate(case, site.area, inspection.inspector)
+        intake.relocate(case, site.area, inspection.inspector, at=at)
     system = Authz.for_automation(inspection.inspector)
-    workflow.take(case, "register", system, note=note or _("实地检查发现问题，自动立案"))
-    workflow.take(case, "dispatch", system)
+    workflow.take(case, "register", system, note=note or _("实地检查发现问题，自动立案"), at=at)
+    workflow.take(case, "dispatch", system, at=at)
     return case
