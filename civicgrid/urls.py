@@ -21,6 +21,8 @@ urlpatterns = [
     path("notifications/", include("civicgrid.notifications.urls")),
     path("open311/v2/", include("civicgrid.open311.urls")),
     path("p/", include("civicgrid.public.urls")),
+    path("surveys/", include("civicgrid.ledgers.surveys_urls")),
+    path("s/", include("civicgrid.ledgers.surveys_public_urls")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("media/<path:path>", protected_media, name="media"),
