@@ -189,8 +189,7 @@ def _side_path(replay: Replay, case, handler, dispatcher, t, now) -> bool:
 
 
 def _move(replay: Replay, case: Case, t, now):
-    rng, people = replay.rng, replay.demo.people
-    dispatcher, supervisor = people["paiqian"], rng.choice([people["duban1"], people["duban2"]])
+    rng, dispatcher = replay.rng, replay.demo.people["paiqian"]
     roll = rng.random()
     fresh = now - t < dt.timedelta(days=2)  # the last two days' cases wait at every stage
     if fresh and rng.random() < 0.25 or not (t := _later(replay, t, 0.2, 3, now)):
@@ -202,6 +201,13 @@ def _move(replay: Replay, case: Case, t, now):
     if fresh and rng.random() < 0.25 or not (t := _later(replay, t, 0.1, 1, now)):
         return
     replay.act(dispatcher, case, "dispatch", t)
+    work_on(replay, case, t, now, fresh)
+
+
+def work_on(replay: Replay, case: Case, t, now, fresh=False):
+    """From dispatch on: the handler accepts, handles (late, now and then), a supervisor verifies."""
+    rng, people = replay.rng, replay.demo.people
+    dispatcher, supervisor = people["paiqian"], rng.choice([people["duban1"], people["duban2"]])
     handler = replay.handler_for(case)
     if handler is None:
         return

@@ -3,8 +3,10 @@ from django.core.management.base import BaseCommand
 
 from civicgrid.areas.locate import forget_locator
 from civicgrid.areas.models import Area
+from civicgrid.campaigns.demo_work import demo_work
 from civicgrid.cases.rules_demo import demo_rules
 from civicgrid.categories.models import Category
+from civicgrid.demo.campaigns import add_campaigns
 from civicgrid.demo.generator import CITY, CITY_CODE, DEMO_PASSWORD, Size, build
 from civicgrid.demo.history import add_history
 from civicgrid.people.models import User
@@ -41,6 +43,15 @@ class Command(BaseCommand):
         rules = demo_rules(demo.streets[0], demo.departments)
         cases = add_history(demo, days=days, seed=seed)
         self.stdout.write(f"责任清单 {len(rules)} 条；近 {days} 天案件 {cases} 件。")
+        if not days:
+            return
+        campaigns = add_campaigns(demo, seed=seed)
+        civilized = campaigns[0]
+        work = demo_work(civilized, demo, seed=seed)
+        self.stdout.write(
+            f"创建项目 {len(campaigns)} 个，点位与督查轮次已生成；责任分解 {work.duties} 条，"
+            f"工作任务 {work.tasks} 项，佐证材料要求 {work.requirements} 项、已上传 {work.files} 份。"
+        )
 
     def print_logins(self):
         people = User.objects.filter(is_demo=True).prefetch_related(
