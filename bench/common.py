@@ -31,7 +31,7 @@ def bench_env() -> dict:
         DJANGO_SETTINGS_MODULE="civicgrid.settings",
         DATABASE_URL=DATABASE_URL,
         SECRET_KEY="bench-only-secret-key-not-for-production",
-        ALLOWED_HOSTS="127.0.0.1,localhost",
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         CIVICGRID_DATA_DIR=str(OUT / "data"),
         PYTHONPATH=f"{APP}:{BENCH}",  # APP first: it shadows the editable install
         BENCH_APP=str(APP),
@@ -69,6 +69,56 @@ def _status_kb(pid, field: str) -> int:
         if line.startswith(field + ":"):
             return int(line.split()[1])
     raise LookupError(f"{field} not in /proc/{pid}/status")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU a process has used so far, from /proc/<pid>/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def backend_pids() -> list[int]:
+    """PostgreSQL server processes now connected to the bench database."""
+    import psycopg
+
+    with psycopg.connect(dbname="postgres", autocommit=True, **PG) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [DB_NAME],
+        ).fetchall()
+    return [pid for (pid,) in rows]
+
+
+class CpuMeter:
+    """CPU used between start() and stop() by app processes and by their database backends.
+
+    Per request, it is what a request costs on this machine whatever else runs beside it,
+    so it stays meaningful on a busy machine where req/s does not. Start it once the app
+    has connected (after a warm-up): backends that connect or leave meanwhile are missed.
+    """
+
+    def __init__(self, app_pids):
+        self.app_pids = list(app_pids)
+
+    def start(self):
+        self.db_pids = backend_pids()
+        self.before = {pid: _cpu_or_none(pid) for pid in self.app_pids + self.db_pids}
+        return self
+
+    def stop(self) -> tuple[float, float]:
+        """(app seconds, database seconds)."""
+        used = {}
+        for pid, before in self.before.items():
+            after = _cpu_or_none(pid)
+            used[pid] = after - before if None not in (before, after) else 0.0
+        return sum(used[p] for p in self.app_pids), sum(used[p] for p in self.db_pids)
+
+
+def _cpu_or_none(pid):
+    try:
+        return cpu_seconds(pid)
+    except (FileNotFoundError, ProcessLookupError):
+        return None
 
 
 def percentile(values, p: float) -> float:

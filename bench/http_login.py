@@ -9,7 +9,7 @@ drive on this machine. It is not a target of the brief.
 
 import argparse
 
-from common import emit
+from common import CpuMeter, emit
 from http_load import Load, run
 from server import Server
 
@@ -20,14 +20,17 @@ def main():
     parser.add_argument("-d", "--duration", type=float, default=10.0)
     args = parser.parse_args()
     with Server(workers=2) as server:
-        load = Load(
-            urls=[server.url("/login/")], concurrency=args.concurrency, duration=args.duration
-        )
+        load = Load(urls=[server.url("/login/")], concurrency=args.concurrency, duration=1.0)
+        run(load)  # warm-up
+        load.duration = args.duration
+        meter = CpuMeter(server.worker_pids()).start()
         result = run(load)
+        app_s, _ = meter.stop()
         rss = server.worker_rss()
     note = (
         f"c={result['concurrency']}, {result['requests']} requests, {result['errors']} errors, "
-        f"client used {result['client_cpu_cores']} cores"
+        f"client used {result['client_cpu_cores']} cores, "
+        f"app CPU {1000 * app_s / max(result['requests'], 1):.1f} ms per request"
     )
     emit("harness: GET /login/, 2 gunicorn workers", result["rps"], "req/s", note=note)
     emit(

@@ -31,6 +31,7 @@ SCRIPTS = [  # (name, arguments, timeout in seconds)
     ("thumbnail_rss", [], 300),
     ("http_login", [], 120),
     ("cases_generate", [], 1800),
+    ("open311_post", [], 300),
 ]
 
 # The brief's targets (2 cores, PostgreSQL, 10^6 cases, 2 app workers), by the key
@@ -156,8 +157,11 @@ def print_table(rows: list[dict], failures: dict) -> None:
         print(f"{r['name']:<{width}}  {value:>16}  {r['unit']:<8}  {r.get('target', '')}")
         if r.get("note"):
             print(f"{'':<{width}}    {r['note']}")
-        if r.get("busy_before", 0) > QUIET:
-            print(f"{'':<{width}}    NOISY: the machine was {r['busy_before']:.0%} busy at start")
+        if max(r.get("busy_before", 0), r.get("busy_after", 0)) > QUIET:
+            print(
+                f"{'':<{width}}    NOISY: others kept the CPU {r['busy_before']:.0%} busy "
+                f"before the script, {r['busy_after']:.0%} just after"
+            )
     for name, why in failures.items():
         print(f"{name}: FAILED ({why})")
     print("\nTargets (2 cores, PostgreSQL, 10^6 cases, 2 app workers):")
@@ -209,8 +213,9 @@ def main():
             continue
         busy = settle(args.settle)
         found, failed = run_script(name, script_args, timeout, env)
+        after = cpu_busy()  # others' load just after: a hint of what ran beside the script
         for row in found:
-            row["busy_before"] = round(busy, 2)
+            row["busy_before"], row["busy_after"] = round(busy, 2), round(after, 2)
         if busy > QUIET:
             print(f"   (others kept {busy:.0%} of the CPU busy when {name} started)")
         rows += found

@@ -28,8 +28,16 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, workers: int = 2, worker_class: str = "sync", threads: int = 1):
+    def __init__(
+        self,
+        workers: int = 2,
+        worker_class: str = "sync",
+        threads: int = 1,
+        app: str = "civicgrid.wsgi",
+        env: dict | None = None,
+    ):
         self.workers, self.worker_class, self.threads = workers, worker_class, threads
+        self.app, self.env = app, env or {}
         self.port = free_port()
         self.process = None
 
@@ -39,10 +47,10 @@ class Server:
     def __enter__(self):
         self.log = open(OUT / "gunicorn.log", "w")  # noqa: SIM115 - closed in __exit__
         self.process = subprocess.Popen(
-            [str(GUNICORN), "civicgrid.wsgi", "--bind", f"127.0.0.1:{self.port}"]
+            [str(GUNICORN), self.app, "--bind", f"127.0.0.1:{self.port}"]
             + ["--workers", str(self.workers), "--worker-class", self.worker_class]
             + ["--threads", str(self.threads), "--backlog", "256", "--log-level", "warning"],
-            env=bench_env(),
+            env={**bench_env(), **self.env},
             cwd=APP,
             stdout=self.log,
             stderr=subprocess.STDOUT,

@@ -46,7 +46,10 @@ def migrate() -> None:
         # what exists, and says so.
         first = (check.stderr.strip().splitlines() or ["?"])[-1]
         print(f"warning: `manage.py check` fails, migrating with --skip-checks: {first}")
-    for args in (("migrate", "--skip-checks", "--no-input"), ("createcachetable",)):
+    steps = [("migrate", "--skip-checks", "--no-input"), ("createcachetable",)]
+    if (APP / "civicgrid/categories/management/commands/load_categories.py").exists():
+        steps.append(("load_categories", "--with-defaults", "--skip-checks"))  # idempotent
+    for args in steps:
         done = manage(*args)
         if done.returncode != 0:
             sys.exit(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
