@@ -184,6 +184,9 @@ WORK_HOURS = env_str("WORK_HOURS", "08:30-12:00,14:00-17:30")
 CASE_REMIND_SHARE = env_float("CASE_REMIND_SHARE", 0.8)
 if not 0 < CASE_REMIND_SHARE < 1:
     raise ImproperlyConfigured("CASE_REMIND_SHARE must lie between 0 and 1")
+# Surveys: answers one address may send per window (a community hall shares one Wi-Fi).
+SURVEY_RATE_PER_IP = env_int("SURVEY_RATE_PER_IP", 60, minimum=1)
+SURVEY_RATE_WINDOW = env_int("SURVEY_RATE_WINDOW", 3600, minimum=1)
 # Satisfaction: ratings at or above this level (5 非常满意 … 1 非常不满意) count as satisfied.
 SATISFIED_MIN_LEVEL = env_int("SATISFIED_MIN_LEVEL", 3, minimum=1)
 # Escalation after expiry, in working hours overdue, per level: community, street, leader.

@@ -306,8 +306,8 @@ def answer(request, slug):
 
 
 def _submit(request, survey, device):
-    window = getattr(settings, "SURVEY_RATE_WINDOW", 3600)
-    limit = getattr(settings, "SURVEY_RATE_PER_IP", 60)
+    window = settings.SURVEY_RATE_WINDOW
+    limit = settings.SURVEY_RATE_PER_IP
     if not ratelimit.hit("survey-ip:" + ratelimit.client_ip(request), limit, window):
         return _too_many(request, survey, window)
     form = _answer_form(request, survey, request.POST)
