@@ -184,3 +184,15 @@ class ReopenTests(CaseTestCase):
         case = self.closed()
         with self.assertRaises(PermissionDenied):
             self.step(case, "reopen", self.huanwei, note="x")
+
+
+class WorkflowDocumentationTests(CaseTestCase):
+    def test_the_documented_transition_table_is_the_one_in_the_code(self):
+        from pathlib import Path
+
+        from django.conf import settings
+
+        from civicgrid.cases.workflow import matrix_markdown
+
+        page = (Path(settings.BASE_DIR) / "docs" / "workflow.md").read_text(encoding="utf-8")
+        self.assertIn(matrix_markdown(), page)
