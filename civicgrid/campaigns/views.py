@@ -39,6 +39,7 @@ from civicgrid.lib.spreadsheets import xlsx_response
 from civicgrid.people.authz import authz_for
 
 OVERDUE_SHOWN = 20
+TASK_COUNTS = ("total", "todo", "doing", "done", "overdue")
 
 
 def _campaigns(authz, perm="campaigns.view"):
@@ -111,14 +112,15 @@ def campaign_detail(request, pk):
     and the latest round's scores by community. Each figure is one aggregate query."""
     authz = authz_for(request)
     campaign = authz.get_object(_campaigns(authz), "campaigns.view", pk=pk)
-    rows = indicator_rows(campaign, authz)
+    tasks = list(_tasks(campaign, authz))
+    rows = indicator_rows(campaign, authz, tasks)
     cases = _campaign_cases(campaign, authz)
     context = {
         "campaign": campaign,
         "streets": list(campaign.streets.all()),
         "rows": rows,
         "evidence": _evidence_total(rows),
-        "tasks": _task_totals(rows),
+        "tasks": {key: sum(row[key] for row in tasks) for key in TASK_COUNTS},
         "cases": cases.aggregate(
             open=Count("pk", filter=Q(state__in=OPEN)), overdue=Count("pk", filter=_overdue())
         ),
@@ -156,7 +158,9 @@ class IndicatorRow:
         return round(self.accepted * 100 / self.required) if self.required else None
 
 
-def indicator_rows(campaign: Campaign, authz) -> list[IndicatorRow]:
+def indicator_rows(campaign: Campaign, authz, tasks) -> list[IndicatorRow]:
+    """The pinned version's indicators with what the person may see of each; `tasks` are
+    the campaign's task counts by indicator (`_tasks`), which the page totals too."""
     rows = [IndicatorRow(item) for item in standards.tree(campaign.version)]
     by_id = {row.indicator.pk: row for row in rows}
     by_code = {row.indicator.code: row for row in rows}
@@ -170,7 +174,7 @@ def indicator_rows(campaign: Campaign, authz) -> list[IndicatorRow]:
         if (target := by_id.get(row["indicator_id"])) is not None:
             target.required += row["quantity"]
             target.accepted += min(row["accepted"], row["quantity"])
-    for row in _tasks(campaign, authz):
+    for row in tasks:
         if (target := by_id.get(row["indicator_id"])) is not None:
             target.tasks, target.tasks_done = row["total"], row["done"]
             target.tasks_overdue = row["overdue"]
@@ -203,14 +207,6 @@ def _tasks(campaign, authz):
             overdue=Count("pk", filter=late),
         )
     )
-
-
-def _task_totals(rows) -> dict:
-    return {
-        "total": sum(row.tasks for row in rows),
-        "done": sum(row.tasks_done for row in rows),
-        "overdue": sum(row.tasks_overdue for row in rows),
-    }
 
 
 def _evidence_total(rows) -> dict:

@@ -203,6 +203,9 @@ class OverviewTests(CampaignTestCase):
                 uploaded_by=cls.shequ1,
                 status=status,
             )
+        WorkTask.objects.create(  # a campaign-wide task, on no indicator
+            campaign=cls.campaign, title="制定创建方案", owner=cls.paiqian, due=dt.date(2099, 1, 1)
+        )
         today = timezone.localdate()
         for status, due in (("done", today), ("doing", today - dt.timedelta(days=3))):
             WorkTask.objects.create(
@@ -234,6 +237,9 @@ class OverviewTests(CampaignTestCase):
         self.assertEqual((stalls.tasks, stalls.tasks_done, stalls.tasks_overdue), (2, 1, 1))
         self.assertEqual(stalls.cases_open, 1)
         self.assertEqual(r.context["evidence"]["percent"], 50)
+        self.assertEqual(
+            r.context["tasks"], {"total": 3, "todo": 1, "doing": 1, "done": 1, "overdue": 1}
+        )
         self.assertEqual(r.context["cases"]["open"], 1)
         scores = r.context["scores"]
         self.assertEqual(scores["round"], self.round)
