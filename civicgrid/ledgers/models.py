@@ -197,7 +197,8 @@ class Shop(models.Model):
 
 
 def pledge_path(pledge, filename):
-    return f"ledgers/pledges/{pledge.shop_id}/{filename}"
+    # Its own first folder: protected media finds a file's owner by that folder.
+    return f"pledges/{pledge.shop_id}/{filename}"
 
 
 class Pledge(models.Model):

@@ -24,6 +24,14 @@ OWNERS = {
         "inspections.view",
     ),
     "evidence": ("campaigns.Evidence", ("file",), "pk", "campaigns.Evidence", "campaigns.view"),
+    "ledgers": (
+        "ledgers.LedgerFile",
+        ("file",),
+        "entry_id",
+        "ledgers.LedgerEntry",
+        "ledgers.view",
+    ),
+    "pledges": ("ledgers.Pledge", ("photo",), "pk", "ledgers.Pledge", "ledgers.view"),
 }
 
 
