@@ -220,6 +220,7 @@ class Department(models.Model):
     objects = DepartmentQuerySet.as_manager()
 
     authz_paths = ("street__path",)
+    authz_covers = ("street__path",)
     authz_departments = ("pk",)
 
     class Meta:

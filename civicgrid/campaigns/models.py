@@ -234,6 +234,7 @@ class Campaign(models.Model):
     objects = CampaignQuerySet.as_manager()
 
     authz_paths = ("streets__path",)
+    authz_covers = ("streets__path",)
 
     class Meta:
         verbose_name = _("创建项目")
@@ -288,6 +289,7 @@ class IndicatorDuty(models.Model):
     )
 
     authz_paths = ("campaign__streets__path",)
+    authz_covers = ("campaign__streets__path",)
 
     class Meta:
         verbose_name = _("责任分解")
@@ -333,6 +335,7 @@ class WorkTask(models.Model):
     done_at = models.DateTimeField(null=True, blank=True)
 
     authz_paths = ("campaign__streets__path",)
+    authz_covers = ("campaign__streets__path",)
     authz_departments = ("department",)
     authz_owners = ("owner",)
 

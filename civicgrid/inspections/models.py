@@ -88,6 +88,7 @@ class Round(models.Model):
     )
 
     authz_paths = ("campaign__streets__path",)
+    authz_covers = ("campaign__streets__path",)
 
     class Meta:
         verbose_name = _("督查轮次")

@@ -44,6 +44,7 @@ class LedgerType(models.Model):
     is_active = models.BooleanField(_("启用"), default=True)
 
     authz_paths = ("street__path",)
+    authz_covers = ("street__path",)
 
     class Meta:
         verbose_name = _("台账类型")
@@ -328,6 +329,7 @@ class Survey(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     authz_paths = ("street__path",)
+    authz_covers = ("street__path",)
 
     class Meta:
         verbose_name = _("问卷")

@@ -13,6 +13,8 @@ Models say how they are scoped with class attributes:
                       by other fields (handling a case follows who answers for it,
                       not where it lies)
     authz_owners      lookups that end in a user id: a person always sees their own
+    authz_covers      lookups to the path of an area the object covers as a whole (a
+                      campaign's streets): people working anywhere inside may view it
 A department grant reaches objects through the department lookups; on models that
 have none it covers the street the department serves.
 """
@@ -199,8 +201,24 @@ class Authz:
         ]
         if perm.endswith(".view") and self.user.is_authenticated:
             parts += [Q(**{field: self.user.pk}) for field in getattr(model, "authz_owners", ())]
+        if perm.endswith(".view"):
+            parts += [
+                self._covering_condition(model, grant)
+                for grant in self.grants
+                if perm in grant.permissions
+            ]
         parts = [part for part in parts if part is not None]
         return reduce(or_, parts) if parts else None
+
+    @staticmethod
+    def _covering_condition(model, grant: Grant) -> Q | None:
+        """Street-wide things (a campaign, a survey) are seen by people working inside the street."""
+        fields = getattr(model, "authz_covers", ())
+        if not fields or grant.area_path is None:
+            return None
+        return reduce(
+            or_, (Q(**{f"{field}__in": ancestor_paths(grant.area_path)}) for field in fields)
+        )
 
     @staticmethod
     def _grant_condition(paths, departments, grant: Grant) -> Q | None:
@@ -236,6 +254,12 @@ class Authz:
         """403 unless the person holds `perm` somewhere (for creation pages)."""
         if not self.has_perm(perm):
             raise PermissionDenied
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of an area and every area above it: 1/2/3/ gives 1/, 1/2/ and 1/2/3/."""
+    parts = [part for part in path.split("/") if part]
+    return ["/".join(parts[: n + 1]) + "/" for n in range(len(parts))]
 
 
 def scope_fields(model, perm: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

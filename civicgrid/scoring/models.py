@@ -106,6 +106,7 @@ class Period(models.Model):
     public = models.BooleanField(_("公示"), default=False, help_text=_("发布后在公示页面展示"))
 
     authz_paths = ("campaign__streets__path",)
+    authz_covers = ("campaign__streets__path",)
 
     class Meta:
         verbose_name = _("考核周期")

@@ -84,3 +84,16 @@ class AuthorizationTests(DemoTestCase):
     def test_grants_are_loaded_in_one_query(self):
         with self.assertNumQueries(1):
             Authz(self.zhang)
+
+
+class CoveringTests(DemoTestCase):
+    def test_people_inside_a_street_see_what_covers_the_whole_street(self):
+        from civicgrid.people.authz import ancestor_paths
+
+        self.assertEqual(ancestor_paths("1/2/3/"), ["1/", "1/2/", "1/2/3/"])
+        departments = Department.objects.restrict(Authz(self.shequ1), "departments.view")
+        self.assertEqual(departments.count(), len(self.demo.departments))
+
+    def test_covering_grants_viewing_only(self):
+        street_department = self.demo.departments["CG"]
+        self.assertFalse(Authz(self.shequ1).may("departments.change", street_department))
