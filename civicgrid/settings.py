@@ -209,6 +209,9 @@ PUBLIC_RATE_PHONE_WINDOW = env_int("PUBLIC_RATE_PHONE_WINDOW", 86400, minimum=1)
 # Behind a proxy, the header holding the client's address (X-Real-IP); empty: REMOTE_ADDR.
 CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER")
 
+# Supporting documents (佐证材料): the largest file a unit may upload, in MB.
+EVIDENCE_MAX_MB = env_int("EVIDENCE_MAX_MB", 20, minimum=1)
+
 # Map: a tile URL template (e.g. 天地图 with its key); empty shows polygons on a blank map.
 MAP_TILE_URL = env_str("MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
