@@ -21,6 +21,8 @@ urlpatterns = [
     path("notifications/", include("civicgrid.notifications.urls")),
     path("open311/v2/", include("civicgrid.open311.urls")),
     path("p/", include("civicgrid.public.urls")),
+    path("scores/", include("civicgrid.scoring.urls")),
+    path("gs/", include("civicgrid.scoring.public_urls")),
     path("surveys/", include("civicgrid.ledgers.surveys_urls")),
     path("s/", include("civicgrid.ledgers.surveys_public_urls")),
     path("admin/", admin.site.urls),
