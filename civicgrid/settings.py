@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "civicgrid.public",
     "civicgrid.notifications",
     "civicgrid.open311",
+    "civicgrid.api",
     "civicgrid.demo",
 ]
 
