@@ -20,6 +20,7 @@ urlpatterns = [
     path("inspections/", include("civicgrid.inspections.urls")),
     path("notifications/", include("civicgrid.notifications.urls")),
     path("open311/v2/", include("civicgrid.open311.urls")),
+    path("api/v1/", include("civicgrid.api.urls")),
     path("p/", include("civicgrid.public.urls")),
     path("scores/", include("civicgrid.scoring.urls")),
     path("gs/", include("civicgrid.scoring.public_urls")),
