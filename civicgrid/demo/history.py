@@ -17,7 +17,7 @@ from shapely.geometry import Point, shape
 
 from civicgrid.cases import intake, workflow
 from civicgrid.cases.escalation import sweep
-from civicgrid.cases.models import Case, Source
+from civicgrid.cases.models import Case, Rating, Source
 from civicgrid.categories.models import Category
 from civicgrid.people.authz import Authz
 from civicgrid.people.models import RoleAssignment
@@ -245,3 +245,19 @@ def work_on(replay: Replay, case: Case, t, now, fresh=False):
         if not (t := _later(replay, t, 1, 10, now)):
             return
     replay.act(supervisor, case, "verify_pass", t)
+    _rate(replay, case, t, now)
+
+
+# 回访: how residents rated their closed cases (非常满意 … 非常不满意).
+RATINGS = {5: 40, 4: 35, 3: 15, 2: 7, 1: 3}
+
+
+def _rate(replay: Replay, case: Case, closed, now) -> None:
+    moment = closed + dt.timedelta(hours=replay.rng.uniform(4, 30))
+    if case.source != Source.RESIDENT or moment >= now or replay.rng.random() > 0.8:
+        return
+    level = replay.pick(RATINGS)
+    comment = "处理及时，很满意" if level >= 4 else ("还可以" if level == 3 else "问题没有彻底解决")
+    Rating.objects.create(
+        case=case, report=case.reports.first(), level=level, comment=comment, created_at=moment
+    )

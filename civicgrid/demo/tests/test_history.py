@@ -42,3 +42,12 @@ class HistoryTests(TestCase):
         actions = list(CaseEvent.objects.filter(case=closed).values_list("action", flat=True))
         for step in ["report", "register", "dispatch", "handle", "verify_pass"]:
             self.assertIn(step, actions)
+
+    def test_residents_rated_some_of_their_closed_cases_after_closure(self):
+        from civicgrid.cases.models import Rating
+
+        ratings = Rating.objects.select_related("case")
+        self.assertTrue(ratings.exists())
+        for rating in ratings:
+            self.assertEqual(rating.case.source, "resident")
+            self.assertGreater(rating.created_at, rating.case.closed_at)

@@ -9,7 +9,9 @@ from civicgrid.categories.models import Category
 from civicgrid.demo.campaigns import add_campaigns
 from civicgrid.demo.generator import CITY, CITY_CODE, DEMO_PASSWORD, Size, build
 from civicgrid.demo.history import add_history
+from civicgrid.ledgers.demo_surveys import demo_surveys
 from civicgrid.people.models import User
+from civicgrid.scoring.demo_scores import demo_scores
 
 
 class Command(BaseCommand):
@@ -52,6 +54,9 @@ class Command(BaseCommand):
             f"创建项目 {len(campaigns)} 个，点位与督查轮次已生成；责任分解 {work.duties} 条，"
             f"工作任务 {work.tasks} 项，佐证材料要求 {work.requirements} 项、已上传 {work.files} 份。"
         )
+        survey = demo_surveys(demo, campaign=civilized, seed=seed)
+        periods = demo_scores(civilized, by=demo.people["paiqian"])
+        self.stdout.write(f"问卷“{survey.title}”已生成；考核周期 {len(periods)} 个已计算。")
 
     def print_logins(self):
         people = User.objects.filter(is_demo=True).prefetch_related(
