@@ -139,6 +139,9 @@ class ShopPageTests(ShopTestCase):
             f"{url}edit", allowed=[self.shequ1], forbidden=[self.lingdao], hidden=[self.shequ2]
         )
         self.assert_access("/ledgers/shops/", allowed=[self.lingdao], forbidden=[self.nobody])
+        self.assert_access(
+            "/ledgers/shops/export.xlsx", allowed=[self.lingdao], forbidden=[self.nobody]
+        )
         self.assert_access("/ledgers/shops/new", allowed=[self.wangge01], forbidden=[self.lingdao])
         self.assert_access("/ledgers/shops/import", allowed=[self.shequ1], forbidden=[self.lingdao])
         for action in ["pledges", "cases", "cases/0000-000000/unlink"]:

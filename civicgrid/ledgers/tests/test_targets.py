@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from civicgrid.ledgers import targets
 from civicgrid.ledgers.models import Question, Response, Survey, Target
-from civicgrid.ledgers.tests.ledger_base import LedgerTestCase
+from civicgrid.ledgers.tests.ledger_base import LedgerTestCase, campaign_for
 from civicgrid.notifications.models import Notification
 
 D = dt.date
@@ -234,6 +234,13 @@ class ReminderTests(LedgerTestCase):
         self.assertIn("发出提醒 0 条", self.remind("2026-03-01"))
         for _ in range(5):
             self.entry(day=D(2026, 3, 2))
+        self.assertIn("发出提醒 0 条", self.remind())
+
+    def test_a_finished_campaigns_targets_are_left_alone(self):
+        campaign = campaign_for(self.street, start=D(2026, 1, 1), end=D(2026, 12, 31))
+        campaign.status = campaign.Status.FINISHED
+        campaign.save()
+        self.target(period=Target.Period.QUARTER, threshold=5, campaign=campaign)
         self.assertIn("发出提醒 0 条", self.remind())
 
     def test_without_a_department_the_areas_administrators_are_told(self):

@@ -8,6 +8,7 @@ command twice (or every day) tells nobody twice.
 """
 
 import datetime as dt
+import time
 
 from django.core.management.base import BaseCommand
 from django.db.models import Q
@@ -77,7 +78,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--days", type=int, default=7, help="距期末几天内提醒（默认 7）")
         parser.add_argument("--today", type=dt.date.fromisoformat, help="按这一天计算（测试用）")
+        parser.add_argument(
+            "--every", type=int, default=0, help="每隔多少秒运行一次；0 表示只运行一次"
+        )
 
-    def handle(self, *args, days, today=None, **options):
-        behind, sent = remind(today or timezone.localdate(), days)
-        self.stdout.write(f"进度落后且临近期末的目标 {behind} 个；发出提醒 {sent} 条。")
+    def handle(self, *args, days, today=None, every=0, **options):
+        while True:
+            behind, sent = remind(today or timezone.localdate(), days)
+            self.stdout.write(f"进度落后且临近期末的目标 {behind} 个；发出提醒 {sent} 条。")
+            if not every:
+                return
+            time.sleep(every)
