@@ -22,6 +22,17 @@ def public_periods():
     )
 
 
+def grade_labels(bands) -> list[str]:
+    """[("A", 90), …, ("E", 0)] → ["A ≥90", …, "E <40"]."""
+    labels = [f"{letter} ≥{floor}" for letter, floor in bands[:-1]]
+    if bands:
+        letter, floor = bands[-1]
+        labels.append(
+            f"{letter} <{bands[-2][1]}" if len(bands) > 1 and not floor else f"{letter} ≥{floor}"
+        )
+    return labels
+
+
 @login_not_required
 @require_GET
 def ranking(request, pk=None):
@@ -30,7 +41,7 @@ def ranking(request, pk=None):
     rows, bands = [], []
     if period is not None:
         scheme = Scheme.objects.filter(campaign=period.campaign_id).first() or Scheme()
-        bands = scheme.grade_bands()
+        bands = grade_labels(scheme.grade_bands())
         scores = period.scores.filter(unit=Unit.COMMUNITY).only(
             "name", "index", "rank", "grade", "change", "period_id", "unit"
         )

@@ -32,6 +32,7 @@ class PublicRankingTests(ScoringTestCase):
         self.assertContains(r, f'<td class="rank">1</td><td>{first.name}</td>', html=False)
         self.assertContains(r, f'<td class="num">{first.index}</td>', html=False)
         self.assertEqual(len(r.context["rows"]), len(self.demo.communities))
+        self.assertContains(r, "A ≥90，B ≥75，C ≥60，D ≥40，E &lt;40")
 
     def test_it_shows_no_people_and_no_counts(self):
         self.make_public()

@@ -28,7 +28,7 @@
     instance.setOption({
       textStyle: { fontFamily: font },
       tooltip: { trigger: "axis", textStyle: { fontFamily: font } },
-      grid: { left: 40, right: 16, top: 32, bottom: 40 },
+      grid: { left: 40, right: 24, top: 48, bottom: 40 },
       title: { text: chart.dataset.title, textStyle: { fontFamily: font, fontSize: 14 } },
       xAxis: { type: "category", data: trends.periods, axisLabel: { fontFamily: font } },
       yAxis: { type: "value", min: 0, max: 100, axisLabel: { fontFamily: font } },
