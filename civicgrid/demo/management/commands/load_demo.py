@@ -9,6 +9,7 @@ from civicgrid.categories.models import Category
 from civicgrid.demo.campaigns import add_campaigns
 from civicgrid.demo.generator import CITY, CITY_CODE, DEMO_PASSWORD, Size, build
 from civicgrid.demo.history import add_history
+from civicgrid.ledgers.demo_ledgers import demo_ledgers
 from civicgrid.ledgers.demo_surveys import demo_surveys
 from civicgrid.people.models import User
 from civicgrid.scoring.demo_scores import demo_scores
@@ -53,6 +54,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"创建项目 {len(campaigns)} 个，点位与督查轮次已生成；责任分解 {work.duties} 条，"
             f"工作任务 {work.tasks} 项，佐证材料要求 {work.requirements} 项、已上传 {work.files} 份。"
+        )
+        ledgers = demo_ledgers(demo, campaign=civilized)
+        self.stdout.write(
+            f"台账 {len(ledgers.types)} 类 {ledgers.entries} 条，目标 {len(ledgers.targets)} 个，"
+            f"门前三包商户 {len(ledgers.shops)} 家、责任书 {ledgers.pledges} 份。"
         )
         survey = demo_surveys(demo, campaign=civilized, seed=seed)
         periods = demo_scores(civilized, by=demo.people["paiqian"])
