@@ -3,6 +3,8 @@
 from decimal import Decimal
 from unittest import mock
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from civicgrid.cases.models import Case
@@ -95,6 +97,19 @@ class DrilldownTests(ScoringTestCase):
         self.login(self.paiqian)
         r = self.client.get(reverse("scoring:behind", args=[score.pk, "index"]))
         self.assertEqual(r.status_code, 404)
+
+    def test_listing_five_cases_takes_as_many_queries_as_one(self):
+        self.login(self.paiqian)
+        counts = []
+        for score in [
+            self.score(Unit.GRID, self.demo.grid(1, 0)),
+            self.score(Unit.STREET, self.street),
+        ]:
+            with CaptureQueriesContext(connection) as queries:
+                r = self.client.get(reverse("scoring:behind", args=[score.pk, "registered"]))
+            counts.append((len(r.context["cases"]), len(queries)))
+        self.assertEqual([n for n, _q in counts], [1, 5])
+        self.assertEqual(counts[0][1], counts[1][1])
 
     def test_more_cases_load_a_page_at_a_time(self):
         score = self.score(Unit.STREET, self.street)

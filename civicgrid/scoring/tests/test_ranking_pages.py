@@ -6,6 +6,8 @@ from decimal import Decimal
 from unittest import mock
 
 from django.contrib.staticfiles import finders
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.timezone import localtime
 from django_tasks_db.models import DBTaskResult
@@ -188,6 +190,20 @@ class RowScopeTests(ScoringTestCase):
         r, _names = self.rows(self.lingdao)
         self.assertContains(r, "↑ 2.50")
         self.assertContains(r, "↓ 1.25")
+
+    def test_the_page_takes_as_many_queries_for_25_grids_as_for_5(self):
+        self.login(self.lingdao)
+        counts = []
+        for community in [self.demo.community(0).pk, ""]:
+            with CaptureQueriesContext(connection) as queries:
+                r = self.client.get(
+                    url("period", self.period.pk), {"unit": "grid", "community": community}
+                )
+            counts.append((len(r.context["rows"]), len(queries)))
+        self.assertEqual([rows for rows, _n in counts], [5, 25])
+        counts = [n for _rows, n in counts]
+        self.assertEqual(counts[0], counts[1])
+        self.assertLessEqual(counts[1], 20)
 
     def community_grids(self, n):
         prefix = self.demo.community(n).code
