@@ -1,5 +1,8 @@
 """Cases through the API: the list and its filters, one case, reporting, steps and photos."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from civicgrid.api.models import ApiToken
 from civicgrid.api.tests.base import ApiTestCase
 from civicgrid.cases.models import Case, CasePhoto, Report, State
@@ -78,6 +81,17 @@ class CaseListTests(ApiTestCase):
             if after is None:
                 break
         self.assertEqual(seen, list(reversed(made)))
+
+    def test_the_list_takes_the_same_number_of_queries_for_one_case_or_many(self):
+        self.dispatched()
+        token = self.token(self.paiqian)
+        self.api("GET", "/auth/me", token=token)  # records the token's use, once
+        with CaptureQueriesContext(connection) as one:
+            self.api("GET", "/cases", token=token)
+        for _ in range(4):
+            self.dispatched()
+        with self.assertNumQueries(len(one)):
+            self.assertEqual(len(self.api("GET", "/cases", token=token).json()["results"]), 5)
 
     def test_a_limit_out_of_range_is_400(self):
         self.assert_error(
