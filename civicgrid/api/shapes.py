@@ -11,7 +11,7 @@ from civicgrid.api.fields import Field, Shape, array, boolean, integer, moment, 
 from civicgrid.areas.models import Level
 from civicgrid.cases import export
 from civicgrid.cases.models import Closure, Pending, Source, State
-from civicgrid.cases.views import _event_label, _reporters, _who
+from civicgrid.cases.timeline import event_label, reporters, who
 from civicgrid.categories.models import Category
 from civicgrid.people.models import Role
 
@@ -141,7 +141,7 @@ REPORTER = Shape(
 
 
 def _by(event, request) -> str:
-    return _who(event, request.full_reporter)
+    return who(event, request.full_reporter)
 
 
 EVENT = Shape(
@@ -149,7 +149,7 @@ EVENT = Shape(
     _("案件记录（时间线上的一步）"),
     {
         "action": string(_("操作代码")),
-        "label": string(_("操作名称"), get=lambda e, r: _event_label(e.action)),
+        "label": string(_("操作名称"), get=lambda e, r: event_label(e.action)),
         "at": moment(_("时间")),
         "by": string(_("操作人；上报人姓名按权限脱敏"), get=_by),
         "from_state": string(_("原状态；空字符串表示无"), enum=("", *State.values)),
@@ -188,7 +188,7 @@ CASE_DETAIL = Shape(
             _("合并到的案件编号"), nullable=True, get=lambda c, r: _number(c.duplicate_of)
         ),
         "reporters": array(
-            REPORTER, get=lambda c, r: _reporters(c, r.authz.may("cases.reporter", c))
+            REPORTER, get=lambda c, r: reporters(c, r.authz.may("cases.reporter", c))
         ),
         "photos": array(PHOTO, _("全部照片"), get=lambda c, r: c.photo_list),
         "timeline": array(EVENT, _("时间线，先早后晚"), get=lambda c, r: c.event_list),

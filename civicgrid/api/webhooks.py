@@ -21,17 +21,11 @@ from django.utils import timezone
 
 from civicgrid.api.fields import local_iso
 from civicgrid.api.shapes import CASE
-from civicgrid.cases.views import _event_label
+from civicgrid.cases.timeline import REPORTER_ACTIONS, event_label
 from civicgrid.cases.workflow import STEPS
 
 EVENT_ACTIONS = ["report", "join", "relocate", *STEPS, "remind", "chase", "escalate"]
-# Their notes are the reporter's own words (maybe a resident's): kept inside the case.
-REPORTERS_WORDS = {"report", "join"}
 SIGNATURE_HEADER = "X-Civicgrid-Signature"
-
-
-def event_label(action: str) -> str:
-    return _event_label(action)
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -56,7 +50,7 @@ def body_for(event, sent_at=None) -> bytes:
             "at": local_iso(event.at),
             "from_state": event.from_state,
             "to_state": event.to_state,
-            "note": "" if event.action in REPORTERS_WORDS else event.note,
+            "note": "" if event.action in REPORTER_ACTIONS else event.note,
         },
         "case": CASE.dump(event.case),
     }

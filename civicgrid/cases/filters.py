@@ -24,6 +24,9 @@ NUMBER = re.compile(r"^\d{4}-\d{6}$")
 CATEGORY_CODE = re.compile(CODE_PATTERN)
 PAGE_SIZE = 50
 
+# Beyond these a date is a typo, and near year 9999 the day after would overflow.
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
+
 
 @dataclass(frozen=True)
 class Queue:
@@ -140,6 +143,10 @@ class CaseFilter(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for name in ("created_from", "created_to"):
+            if data.get(name) and not EARLIEST <= data[name] <= LATEST:
+                self.add_error(name, _("日期应在 2000 年到 2099 年之间。"))
+                data.pop(name, None)
         start, end = data.get("created_from"), data.get("created_to")
         if start and end and end < start:
             self.add_error("created_to", _("结束日期不能早于开始日期。"))

@@ -10,18 +10,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tasks import TaskResultStatus
 from django_tasks.exceptions import TaskResultDoesNotExist
 
 from civicgrid.areas.models import Area, Level
 from civicgrid.areas.views import map_settings
-from civicgrid.cases import export, intake, workflow
+from civicgrid.cases import export, intake, timeline, workflow
 from civicgrid.cases.filters import CaseFilter, page_of
 from civicgrid.cases.forms import ReportForm, StepForm, category_from
 from civicgrid.cases.models import OPEN, Case, CasePhoto, State
-from civicgrid.lib.privacy import mask_name, mask_phone
 from civicgrid.lib.spreadsheets import xlsx_response
 from civicgrid.people.authz import authz_for
 
@@ -279,15 +277,15 @@ def _render_detail(request, authz, case, bound=None, status=200):
     full = authz.may("cases.reporter", case)
     for event in events:
         event.photo_list = by_event.get(event.pk, [])
-        event.label = _event_label(event.action)
-        event.who = _who(event, full)
+        event.label = timeline.event_label(event.action)
+        event.who = timeline.who(event, full)
     community, grid = export.community_and_grid(case)
     context = {
         "case": case,
         "community": community,
         "grid": grid,
         "late": export.is_late(case),
-        "reporters": _reporters(case, full),
+        "reporters": timeline.reporters(case, full),
         "photo_groups": _photo_groups(photos),
         "events": events,
         "forms": forms,
@@ -298,53 +296,12 @@ def _render_detail(request, authz, case, bound=None, status=200):
     return render(request, "cases/detail.html", context, status=status)
 
 
-REPORTER_ACTIONS = {"report", "join"}
-EVENT_LABELS = {
-    "report": gettext_lazy("上报"),
-    "join": gettext_lazy("重复上报并入"),
-    "relocate": gettext_lazy("更正位置"),
-    "remind": gettext_lazy("到期提醒"),
-    "chase": gettext_lazy("催办"),
-    "escalate": gettext_lazy("升级督办"),
-}
-
-
-def _event_label(action: str) -> str:
-    step = workflow.STEPS.get(action)
-    return str(step.label) if step else str(EVENT_LABELS.get(action, action))
-
-
 def _photo_groups(photos):
     return [
         (label, [p for p in photos if p.kind == kind])
         for kind, label in CasePhoto.Kind.choices
         if any(p.kind == kind for p in photos)
     ]
-
-
-def _who(event, full: bool) -> str:
-    """Who took a step; a reporter's name is masked like on the facts."""
-    if event.by_id is None:
-        return _("公众") if event.action in REPORTER_ACTIONS else _("系统")
-    if event.action in REPORTER_ACTIONS and not full:
-        return mask_name(str(event.by))
-    return str(event.by)
-
-
-def _reporters(case, full: bool) -> list[dict]:
-    """Who reported the case; names and phones masked unless the person holds cases.reporter."""
-    reporters = []
-    for report in case.reports.select_related("user").order_by("created_at", "pk"):
-        name = report.name or (str(report.user) if report.user_id else "")
-        phone = report.phone or (report.user.phone or "" if report.user_id else "")
-        if report.anonymous:
-            name, phone = _("匿名"), ""
-        elif not full:
-            name, phone = mask_name(name), mask_phone(phone)
-        reporters.append(
-            {"name": name, "phone": phone, "joined": report.joined, "at": report.created_at}
-        )
-    return reporters
 
 
 def report(request):

@@ -25,12 +25,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicgrid.cases.models import State
+from civicgrid.cases.timeline import REPORTER_ACTIONS
 from civicgrid.notifications.models import Channel
 from civicgrid.notifications.recipients import action_label
 
 WECOM_MAX_BYTES = 4096  # the robot refuses longer markdown content
-# Events whose note is the reporter's own words (maybe a resident's): kept inside the case.
-REPORTERS_WORDS = {"report", "join"}
 
 
 class DeliveryError(Exception):
@@ -72,7 +71,7 @@ def message_for(event) -> Message:
     if case.deadline and case.is_open:
         deadline = timezone.localtime(case.deadline).strftime("%Y-%m-%d %H:%M")
         facts.append((_("处置期限"), deadline))
-    note = "" if event.action in REPORTERS_WORDS else event.note[:200]
+    note = "" if event.action in REPORTER_ACTIONS else event.note[:200]
     title = f"{action_label(event.action)}：{case.number} {case.category.name}"
     url = settings.SITE_ROOT.rstrip("/") + case.get_absolute_url()
     return Message(title, tuple(facts), url, note)

@@ -1,3 +1,5 @@
+import hashlib
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
@@ -18,7 +20,8 @@ class ThrottledLoginForm(AuthenticationForm):
     def _key(self) -> str:
         ip = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
         name = (self.data.get("username") or "").strip().lower()
-        return f"login-failures:{ip}:{name}"
+        digest = hashlib.sha256(f"{ip}|{name}".encode()).hexdigest()
+        return f"login-failures:{digest}"
 
     def clean(self):
         key = self._key()

@@ -12,6 +12,7 @@ from datetime import datetime
 from django.utils.translation import gettext_lazy as _
 
 from civicgrid.cases.models import Case, Pending, State
+from civicgrid.cases.timeline import REPORTER_ACTIONS
 from civicgrid.cases.workflow import STEPS
 from civicgrid.people.models import User
 
@@ -47,7 +48,6 @@ APPROVED = {
     Pending.EXTENSION: _("办理期限已延长"),
     Pending.SUSPENSION: _("暂缓办理"),
 }
-REPORTERS_WORDS = {"report", "join"}
 MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 HIDDEN = "***"
 
@@ -73,7 +73,7 @@ def entries(case: Case) -> list[Entry]:
             action=event.action,
             label=_label(event),
             at=event.at,
-            note="" if event.action in REPORTERS_WORDS else scrub(event.note, hidden),
+            note="" if event.action in REPORTER_ACTIONS else scrub(event.note, hidden),
         )
         for event in events
     ]

@@ -257,3 +257,10 @@ class CaseMapTests(CaseTestCase):
 
     def test_the_map_data_is_for_signed_in_people(self):
         self.assert_access("/cases/map.json", allowed=[self.wangge01], hidden=[])
+
+
+class CaseListEdgeTests(CaseTestCase):
+    def test_a_date_far_in_the_future_is_a_clear_error_not_a_crash(self):
+        self.login(self.paiqian)
+        response = self.client.get("/cases/", {"created_to": "9999-12-31"})
+        self.assertContains(response, "日期应在 2000 年到 2099 年之间")
