@@ -94,7 +94,7 @@ class CpuMeter:
 
     Per request, it is what a request costs on this machine whatever else runs beside it,
     so it stays meaningful on a busy machine where req/s does not. Start it once the app
-    has connected (after a warm-up): backends that connect or leave meanwhile are missed.
+    has connected (after a warm-up); a backend that leaves meanwhile is missed.
     """
 
     def __init__(self, app_pids):
@@ -106,12 +106,14 @@ class CpuMeter:
         return self
 
     def stop(self) -> tuple[float, float]:
-        """(app seconds, database seconds)."""
+        """(app seconds, database seconds); a backend that connected meanwhile counts whole."""
         used = {}
         for pid, before in self.before.items():
             after = _cpu_or_none(pid)
             used[pid] = after - before if None not in (before, after) else 0.0
-        return sum(used[p] for p in self.app_pids), sum(used[p] for p in self.db_pids)
+        joined = [pid for pid in backend_pids() if pid not in self.before]
+        db = sum(used[p] for p in self.db_pids) + sum(_cpu_or_none(p) or 0.0 for p in joined)
+        return sum(used[p] for p in self.app_pids), db
 
 
 def _cpu_or_none(pid):

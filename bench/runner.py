@@ -32,6 +32,7 @@ SCRIPTS = [  # (name, arguments, timeout in seconds)
     ("http_login", [], 120),
     ("cases_generate", [], 1800),
     ("open311_post", [], 300),
+    ("scoring_period", [], 600),
 ]
 
 # The brief's targets (2 cores, PostgreSQL, 10^6 cases, 2 app workers), by the key

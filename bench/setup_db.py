@@ -47,8 +47,11 @@ def migrate() -> None:
         first = (check.stderr.strip().splitlines() or ["?"])[-1]
         print(f"warning: `manage.py check` fails, migrating with --skip-checks: {first}")
     steps = [("migrate", "--skip-checks", "--no-input"), ("createcachetable",)]
-    if (APP / "civicgrid/categories/management/commands/load_categories.py").exists():
+    commands = APP / "civicgrid"
+    if (commands / "categories/management/commands/load_categories.py").exists():
         steps.append(("load_categories", "--with-defaults", "--skip-checks"))  # idempotent
+    if (commands / "campaigns/management/commands/load_standards.py").exists():
+        steps.append(("load_standards", "--skip-checks"))  # the sample standards, for scoring
     for args in steps:
         done = manage(*args)
         if done.returncode != 0:
