@@ -66,6 +66,8 @@ ADMIN_PERMISSIONS = {
     "surveys.change",
     "scoring.view",
     "scoring.change",
+    "documents.view",
+    "documents.generate",
 }
 FIELD_PERMISSIONS = {
     "areas.view",
@@ -89,7 +91,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SUPERVISOR: frozenset(
         FIELD_PERMISSIONS
         | {"people.view", "cases.verify", "rules.view", "inspections.view", "inspections.conduct"}
-        | {"surveys.view"}
+        | {"surveys.view", "documents.view"}
     ),
     Role.COMMUNITY: frozenset(
         FIELD_PERMISSIONS
@@ -112,7 +114,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "cases.reporter",
         }
         | {"campaigns.view", "sites.view", "inspections.view", "ledgers.view", "surveys.view"}
-        | {"scoring.view"}
+        | {"scoring.view", "documents.view"}
     ),
 }
 
