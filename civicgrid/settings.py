@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "civicgrid.notifications",
     "civicgrid.open311",
     "civicgrid.api",
+    "civicgrid.documents",
     "civicgrid.demo",
 ]
 
