@@ -457,8 +457,8 @@ class OfficialDocument:
         for run in head.runs:
             run.font.size, run.font.color.rgb = Pt(size), RED
         self._paragraph(number, "公文居中")
-        line = self._paragraph(f"{issuer}\t{chinese_date(date)}", "公文正文")
-        line.paragraph_format.first_line_indent = Twips(0)
+        line = self._paragraph(f"{issuer}\t{chinese_date(date)}", "公文居中")
+        line.alignment = LEFT_ALIGN
         line.paragraph_format.space_after = Twips(LINE_PITCH)
         line.paragraph_format.tab_stops.add_tab_stop(Twips(TEXT_WIDTH), WD_TAB_ALIGNMENT.RIGHT)
         _set_ppr(line._p.get_or_add_pPr(), "w:pBdr")
