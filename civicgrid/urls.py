@@ -27,6 +27,7 @@ urlpatterns = [
     path("ledgers/", include("civicgrid.ledgers.urls")),
     path("surveys/", include("civicgrid.ledgers.surveys_urls")),
     path("s/", include("civicgrid.ledgers.surveys_public_urls")),
+    path("documents/", include("civicgrid.documents.urls")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("media/<path:path>", protected_media, name="media"),
