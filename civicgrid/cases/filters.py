@@ -20,7 +20,7 @@ from civicgrid.areas.models import Area, Department
 from civicgrid.cases.models import OPEN, WITH_HANDLER, Case, Source, State
 from civicgrid.categories.models import CODE_PATTERN, Category
 
-NUMBER = re.compile(r"^\d{4}-\d{6}$")
+NUMBER = re.compile(r"^\d{4}-\d{6,}$")  # six digits, more past a million cases a year
 CATEGORY_CODE = re.compile(CODE_PATTERN)
 PAGE_SIZE = 50
 

@@ -116,9 +116,9 @@ class RoundResultsTests(InspectionTestCase):
         RoleAssignment.objects.create(user=outsider, role=Role.SUPERVISOR, area=far)
         self.assert_access(
             reverse("inspections:round-results", args=[self.round.pk]),
-            allowed=[self.duban1, self.paiqian],
+            allowed=[self.duban1, self.paiqian, self.shequ1],  # the street's round covers shequ1
             forbidden=[self.huanwei, self.wangge01],
-            hidden=[self.shequ1, outsider],
+            hidden=[outsider],
         )
 
     def test_the_results_page_shows_every_table(self):
