@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "civicgrid.inspections",
     "civicgrid.ledgers",
     "civicgrid.scoring",
+    "civicgrid.dashboard",
     "civicgrid.public",
     "civicgrid.notifications",
     "civicgrid.open311",
@@ -193,6 +194,12 @@ SURVEY_RATE_WINDOW = env_int("SURVEY_RATE_WINDOW", 3600, minimum=1)
 SATISFIED_MIN_LEVEL = env_int("SATISFIED_MIN_LEVEL", 3, minimum=1)
 # Escalation after expiry, in working hours overdue, per level: community, street, leader.
 CASE_ESCALATION_HOURS = env_int_list("CASE_ESCALATION_HOURS", [0, 14, 35])
+
+# Dashboard: a recurring-problem spot (顽疾点位) is one category reported this many times
+# within this many days within this many metres of one place.
+DASHBOARD_HOTSPOT_COUNT = env_int("DASHBOARD_HOTSPOT_COUNT", 3, minimum=2)
+DASHBOARD_HOTSPOT_DAYS = env_int("DASHBOARD_HOTSPOT_DAYS", 30, minimum=1)
+DASHBOARD_HOTSPOT_METRES = env_int("DASHBOARD_HOTSPOT_METRES", 50, minimum=1)
 
 # Notifications: e-mail and group robots are sent by the worker; a failed send is retried
 # after NOTIFY_RETRY_SECONDS, doubling each time, at most NOTIFY_MAX_ATTEMPTS times.

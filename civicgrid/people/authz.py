@@ -68,6 +68,7 @@ ADMIN_PERMISSIONS = {
     "scoring.change",
     "documents.view",
     "documents.generate",
+    "dashboard.view",
 }
 FIELD_PERMISSIONS = {
     "areas.view",
@@ -92,11 +93,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         FIELD_PERMISSIONS
         | {"people.view", "cases.verify", "rules.view", "inspections.view", "inspections.conduct"}
         | {"surveys.view", "documents.view"}
+        | {"dashboard.view"}
     ),
     Role.COMMUNITY: frozenset(
         FIELD_PERMISSIONS
         | {"people.view", "cases.handle", "rules.view", "inspections.view", "evidence.upload"}
         | {"tasks.update", "surveys.view"}
+        | {"dashboard.view"}
     ),
     Role.GRID_WORKER: frozenset(FIELD_PERMISSIONS | {"cases.handle"}),
     Role.HANDLER: frozenset(
@@ -115,6 +118,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         }
         | {"campaigns.view", "sites.view", "inspections.view", "ledgers.view", "surveys.view"}
         | {"scoring.view", "documents.view"}
+        | {"dashboard.view"}
     ),
 }
 
