@@ -165,6 +165,8 @@ def _later(replay, moment, hours_low, hours_high, now):
 def _side_path(replay: Replay, case, handler, dispatcher, t, now) -> bool:
     """A few cases wait on a request or stay suspended, so every queue has something true."""
     roll = replay.rng.random()
+    if t + dt.timedelta(minutes=30) >= now:
+        return False
     if roll < 0.02:
         replay.act(
             handler,
@@ -211,7 +213,7 @@ def work_on(replay: Replay, case: Case, t, now, fresh=False):
     handler = replay.handler_for(case)
     if handler is None:
         return
-    if rng.random() < 0.03:
+    if rng.random() < 0.03 and t + dt.timedelta(hours=2) < now:
         replay.act(
             handler,
             case,
@@ -220,7 +222,8 @@ def work_on(replay: Replay, case: Case, t, now, fresh=False):
             note="需协调多部门",
             deadline=case.deadline + dt.timedelta(days=3),
         )
-        replay.act(dispatcher, case, "approve", t + dt.timedelta(hours=2))
+        t += dt.timedelta(hours=2)
+        replay.act(dispatcher, case, "approve", t)
     if fresh and rng.random() < 0.25 or not (t := _later(replay, t, 0.2, 2, now)):
         return
     replay.act(handler, case, "accept", t)

@@ -82,7 +82,7 @@ def test_a_resident_reports_on_the_phone_and_rates_the_closed_case(street, new_p
     notice = phone.locator("#tracking-code")
     expect(notice).to_contain_text("请截图或抄下保存")
     code = notice.locator(".code").inner_text().strip()
-    assert re.fullmatch(r"[\w-]{12}", code)
+    assert re.fullmatch(r"[A-Z0-9]{10}", code)
     expect(phone.locator("#case-state")).to_have_text("已收到，待受理")
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the tracking page is {width}px wide on a 390px phone"
