@@ -24,6 +24,7 @@ urlpatterns = [
     path("p/", include("civicgrid.public.urls")),
     path("scores/", include("civicgrid.scoring.urls")),
     path("gs/", include("civicgrid.scoring.public_urls")),
+    path("dashboard/", include("civicgrid.dashboard.urls")),
     path("ledgers/", include("civicgrid.ledgers.urls")),
     path("surveys/", include("civicgrid.ledgers.surveys_urls")),
     path("s/", include("civicgrid.ledgers.surveys_public_urls")),
