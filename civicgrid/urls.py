@@ -18,6 +18,7 @@ urlpatterns = [
     path("rules/", include("civicgrid.cases.rules_urls")),
     path("campaigns/", include("civicgrid.campaigns.urls")),
     path("inspections/", include("civicgrid.inspections.urls")),
+    path("work/", include("civicgrid.campaigns.duties_urls")),
     path("notifications/", include("civicgrid.notifications.urls")),
     path("open311/v2/", include("civicgrid.open311.urls")),
     path("api/v1/", include("civicgrid.api.urls")),

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from civicgrid.campaigns.schedule import work_queues as task_queues
 from civicgrid.cases.filters import work_queues as case_queues
 from civicgrid.lib.spreadsheets import xlsx_response
 from civicgrid.people import transfer
@@ -28,8 +29,8 @@ def home(request):
 
 
 def work_queues(authz) -> list[tuple[str, int, str]]:
-    """The person's case queues: (label, count, link to the pre-filtered case list)."""
-    return case_queues(authz)
+    """The person's queues: (label, count, link to the pre-filtered list)."""
+    return case_queues(authz) + task_queues(authz)
 
 
 def people_list(request):
