@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from civicgrid.campaigns.duties_views import get_campaign
@@ -25,18 +26,18 @@ from civicgrid.people.authz import authz_for
 
 TASK_RELATED = ("campaign", "indicator", "owner", "department")
 EXPORT_HEADERS = [
-    "序号",
-    "工作任务",
-    "指标编号",
-    "指标名称",
-    "负责人",
-    "责任单位",
-    "完成时限",
-    "状态",
-    "进度（%）",
-    "完成时间",
-    "最新进展",
-    "是否逾期",
+    gettext_lazy("序号"),
+    gettext_lazy("工作任务"),
+    gettext_lazy("指标编号"),
+    gettext_lazy("指标名称"),
+    gettext_lazy("负责人"),
+    gettext_lazy("责任单位"),
+    gettext_lazy("完成时限"),
+    gettext_lazy("状态"),
+    gettext_lazy("进度（%）"),
+    gettext_lazy("完成时间"),
+    gettext_lazy("最新进展"),
+    gettext_lazy("是否逾期"),
 ]
 
 
@@ -91,7 +92,7 @@ def tasks_export(request, pk):
     campaign = get_campaign(authz, pk)
     rows = export_rows(campaign_tasks(authz, campaign, request.GET))
     filename = _("%(campaign)s-工作进度表.xlsx") % {"campaign": campaign.name}
-    return xlsx_response(filename, _("工作进度表"), [_(h) for h in EXPORT_HEADERS], rows)
+    return xlsx_response(filename, _("工作进度表"), [str(h) for h in EXPORT_HEADERS], rows)
 
 
 def export_rows(tasks):
