@@ -1,9 +1,10 @@
+import tempfile
 from io import StringIO
 from itertools import combinations
 
 from django.core.management import call_command
 from django.db import transaction
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from shapely.geometry import shape
 
 from civicgrid.areas.models import Area, Level
@@ -57,6 +58,7 @@ class GeneratorTests(TestCase):
         self.assertEqual(len({s.code for s in demo.streets}), 12)
 
 
+@override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="civicgrid-demo-test-"))
 class LoadDemoCommandTests(TestCase):
     def run_command(self):
         out = StringIO()
