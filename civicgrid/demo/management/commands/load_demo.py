@@ -9,6 +9,7 @@ from civicgrid.categories.models import Category
 from civicgrid.demo.campaigns import add_campaigns
 from civicgrid.demo.generator import CITY, CITY_CODE, DEMO_PASSWORD, Size, build
 from civicgrid.demo.history import add_history
+from civicgrid.documents.demo_documents import demo_documents
 from civicgrid.ledgers.demo_ledgers import demo_ledgers
 from civicgrid.ledgers.demo_surveys import demo_surveys
 from civicgrid.people.models import User
@@ -62,7 +63,11 @@ class Command(BaseCommand):
         )
         survey = demo_surveys(demo, campaign=civilized, seed=seed)
         periods = demo_scores(civilized, by=demo.people["paiqian"])
-        self.stdout.write(f"问卷“{survey.title}”已生成；考核周期 {len(periods)} 个已计算。")
+        documents = demo_documents(civilized, by=demo.people["paiqian"])
+        self.stdout.write(
+            f"问卷“{survey.title}”已生成；考核周期 {len(periods)} 个已计算；"
+            f"督导通报和工作汇报 {len(documents)} 份已生成。"
+        )
 
     def print_logins(self):
         people = User.objects.filter(is_demo=True).prefetch_related(
