@@ -27,13 +27,14 @@ from functools import reduce
 from operator import or_
 
 from django.db import transaction
-from django.db.models import Count, F, Min, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, F, Min, Q, Sum, TextField
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicgrid.areas.models import Area, Level
 from civicgrid.cases.models import OPEN, Case, State
+from civicgrid.categories.models import Category
 from civicgrid.dashboard import hotspots
 from civicgrid.dashboard.models import AreaNow, CaseDay, Hotspot, Refresh
 from civicgrid.inspections.models import Inspection
@@ -420,15 +421,24 @@ def trend(scope: Scope, first: dt.date, last: dt.date) -> dict[str, list]:
 
 
 def by_category(scope: Scope, first: dt.date, limit: int = 10) -> list[dict]:
-    """The categories with the most cases reported since `first`, most first."""
-    return list(
+    """The categories with the most cases reported since `first`, most first.
+
+    Summed per category id first, then named: the join never meets the day rows.
+    """
+    rows = list(
         scope.restrict(CaseDay.objects.filter(area__in=scope.roots, category__isnull=False))
         .filter(day__gte=first)
-        .values("category__code", "category__name")
+        .values("category_id")
         .annotate(reported=Sum("reported"))
         .filter(reported__gt=0)
-        .order_by("-reported", "category__code")[:limit]
+        .order_by("-reported", "category_id")[:limit]
     )
+    names = Category.objects.in_bulk([row["category_id"] for row in rows])
+    return [
+        {"category": names[row["category_id"]], "reported": row["reported"]}
+        for row in rows
+        if row["category_id"] in names
+    ]
 
 
 def sub_areas(scope: Scope) -> list[Area]:
@@ -472,19 +482,19 @@ def density_level(scope: Scope) -> int:
     )
 
 
-def density(scope: Scope) -> list[dict]:
-    """The outline of each grid (or community) in scope with its open cases now."""
+def density(scope: Scope) -> list[tuple]:
+    """(code, name, outline as GeoJSON text, open cases now) of each grid (or community)."""
     level = density_level(scope)
-    areas = scope.restrict(Area.objects.filter(level=level).exclude(boundary=None), "path")
-    open_now = dict(
-        scope.restrict(AreaNow.objects.filter(area__level=level)).values_list("area_id", "open")
+    areas = list(
+        scope.restrict(Area.objects.filter(level=level).exclude(boundary=None), "path")
+        .order_by("path")
+        .values_list("pk", "code", "name", Cast("boundary", TextField()))
     )
-    return [
-        {"code": code, "name": name, "boundary": boundary, "open": open_now.get(pk, 0)}
-        for pk, code, name, boundary in areas.order_by("path").values_list(
-            "pk", "code", "name", "boundary"
-        )
-    ]
+    ids = [row[0] for row in areas]
+    open_now = dict(
+        scope.restrict(AreaNow.objects.filter(area__in=ids)).values_list("area_id", "open")
+    )
+    return [(code, name, outline, open_now.get(pk, 0)) for pk, code, name, outline in areas]
 
 
 def open_cases(scope: Scope, limit: int) -> list[tuple]:

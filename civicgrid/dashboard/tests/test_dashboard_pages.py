@@ -14,7 +14,13 @@ from civicgrid.dashboard.models import Hotspot
 from civicgrid.dashboard.tests.base import DashboardTestCase, east
 from civicgrid.inspections.models import Inspection
 
-URLS = ["dashboard:index", "dashboard:trends", "dashboard:breakdown", "dashboard:map"]
+URLS = [
+    "dashboard:index",
+    "dashboard:trends",
+    "dashboard:breakdown",
+    "dashboard:map",
+    "dashboard:areas",
+]
 
 
 class DashboardPageTests(DashboardTestCase):
@@ -92,7 +98,8 @@ class DashboardPageTests(DashboardTestCase):
         page = self.get_json(self.shequ1, "dashboard:map")
         self.assertEqual(len(page["cases"]), 4)
         self.assertEqual(page["hotspots"], [])
-        names = {f["properties"]["name"] for f in page["areas"]["features"]}
+        shapes = self.get_json(self.shequ1, "dashboard:areas")
+        names = {f["properties"]["name"] for f in shapes["features"]}
         self.assertEqual(
             names, {g.name for g in self.demo.grids if g.parent_id == self.mine.parent_id}
         )
@@ -151,9 +158,8 @@ class DashboardPageTests(DashboardTestCase):
         page = self.get_json(self.lingdao, "dashboard:map")
         self.assertEqual(len(page["cases"]), 9)
         self.assertEqual({c["state_label"] for c in page["cases"]}, {State.DISPATCHED.label})
-        shades = {
-            f["properties"]["name"]: f["properties"]["open"] for f in page["areas"]["features"]
-        }
+        shapes = self.get_json(self.lingdao, "dashboard:areas")
+        shades = {f["properties"]["name"]: f["properties"]["open"] for f in shapes["features"]}
         self.assertEqual(len(shades), 25)
         self.assertEqual((shades[self.mine.name], shades[self.theirs.name]), (4, 5))
 
@@ -191,14 +197,16 @@ class QueryCountTests(DashboardTestCase):
         self.add_cases(10)
         # Each: session, user, grants, the scope's areas. The page: figures, refresh time,
         # spots, the latest inspection (three more for its results when there is one), the
-        # bell. Trends: one. Breakdown: categories, sub-areas, their counts and open cases.
-        # Map: open cases, open per grid, grid outlines, spots.
+        # bell. Trends: one. Breakdown: categories and their names, sub-areas, their counts
+        # and open cases.
+        # Map: open cases, spots. Areas: grid outlines, open per grid.
         self.assertEqual(
             self.counts(),
             {
                 "dashboard:index": 9,
                 "dashboard:trends": 5,
-                "dashboard:breakdown": 8,
-                "dashboard:map": 8,
+                "dashboard:breakdown": 9,
+                "dashboard:map": 6,
+                "dashboard:areas": 6,
             },
         )

@@ -92,7 +92,7 @@ class WeekFiguresTests(DashboardTestCase):
     def test_cases_by_category_are_counted_most_first(self):
         rows = stats.by_category(self.scope(self.lingdao), MON)
         self.assertEqual(
-            [(r["category__name"], r["reported"]) for r in rows],
+            [(r["category"].name, r["reported"]) for r in rows],
             [("暴露垃圾", 6), ("机动车乱停放", 1)],
         )
 
@@ -118,7 +118,7 @@ class WeekFiguresTests(DashboardTestCase):
         figures = stats.figures(self.scope(self.shequ2))
         self.assertEqual((figures.open, figures.overdue, figures.reported_week), (2, 1, 2))
         categories = stats.by_category(self.scope(self.shequ2), MON)
-        self.assertEqual({r["category__name"]: r["reported"] for r in categories}["暴露垃圾"], 1)
+        self.assertEqual({r["category"].name: r["reported"] for r in categories}["暴露垃圾"], 1)
 
     def test_last_month_stays_in_its_own_days(self):
         rows = stats.trend(self.scope(self.lingdao), dt.date(2026, 10, 20), dt.date(2026, 10, 21))

@@ -124,17 +124,25 @@
     a.textContent = text;
     return a;
   }
-  getJSON(el.dataset.source).then(function (data) {
-    var most = Math.max.apply(null, [1].concat(data.areas.features.map(function (f) { return f.properties.open; })));
-    var areas = L.geoJSON(data.areas, {
+  map.createPane("areas").style.zIndex = 350;  // under the markers, whichever arrives first
+  var markers = L.featureGroup();
+  var areas = L.featureGroup().addTo(map);
+  getJSON(el.dataset.areas).then(function (shapes) {
+    var most = Math.max.apply(null, [1].concat(shapes.features.map(function (f) { return f.properties.open; })));
+    L.geoJSON(shapes, {
+      pane: "areas",
       style: function (f) {
         return { color: "#616e7c", weight: 1, fillColor: shade(f.properties.open, most), fillOpacity: 0.7 };
       },
       onEachFeature: function (f, layer) {
         layer.bindPopup(link(f.properties.url, f.properties.name + " · " + el.dataset.open + " " + f.properties.open));
       },
-    }).addTo(map);
-    var markers = L.featureGroup().addTo(map);
+    }).addTo(areas);
+    if (areas.getLayers().length) map.fitBounds(areas.getBounds(), { padding: [10, 10], maxZoom: 17 });
+    el.dataset.areasLoaded = String(shapes.features.length);
+  });
+  getJSON(el.dataset.source).then(function (data) {
+    markers.addTo(map);
     data.cases.forEach(function (c) {
       L.circleMarker([c.lat, c.lng], { radius: 5, color: c.colour, fillColor: c.colour, fillOpacity: 0.85, weight: 1 })
         .bindPopup(link(c.url, c.number + " " + c.category + "（" + c.state_label + "）"))
@@ -145,8 +153,9 @@
         .bindTooltip(s.category + " × " + s.count + el.dataset.times + (s.address ? " · " + s.address : ""))
         .addTo(markers);
     });
-    var bounds = areas.getLayers().length ? areas.getBounds() : markers.getBounds();
-    if (bounds.isValid()) map.fitBounds(bounds, { padding: [10, 10], maxZoom: 17 });
+    if (!areas.getLayers().length && markers.getLayers().length) {
+      map.fitBounds(markers.getBounds(), { padding: [10, 10], maxZoom: 17 });
+    }
     var count = document.getElementById("map-count");
     count.textContent = data.truncated
       ? el.dataset.truncated.replace("%(n)s", data.limit)
