@@ -33,6 +33,7 @@ SCRIPTS = [  # (name, arguments, timeout in seconds)
     ("cases_generate", [], 1800),
     ("open311_post", [], 300),
     ("scoring_period", [], 600),
+    ("dashboard", [], 2400),
 ]
 
 # The brief's targets (2 cores, PostgreSQL, 10^6 cases, 2 app workers), by the key
