@@ -64,6 +64,7 @@ class Command(BaseCommand):
         survey = demo_surveys(demo, campaign=civilized, seed=seed)
         periods = demo_scores(civilized, by=demo.people["paiqian"])
         documents = demo_documents(civilized, by=demo.people["paiqian"])
+        call_command("refresh_stats", "--rebuild", stdout=self.stdout)
         self.stdout.write(
             f"问卷“{survey.title}”已生成；考核周期 {len(periods)} 个已计算；"
             f"督导通报和工作汇报 {len(documents)} 份已生成。"
