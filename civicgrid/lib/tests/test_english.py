@@ -1,4 +1,5 @@
 """The English catalogue: the login page speaks English when asked."""
+
 import pytest
 from django.utils import translation
 
