@@ -4,7 +4,6 @@ The list, the Excel export, the map and the home page's queues all narrow the
 person's cases here, so the same filters always mean the same cases.
 """
 
-import base64
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from civicgrid.areas.models import Area, Department
 from civicgrid.cases.models import OPEN, WITH_HANDLER, Case, Source, State
 from civicgrid.categories.models import CODE_PATTERN, Category
+from civicgrid.lib.keyset import Keyset
 
 NUMBER = re.compile(r"^\d{4}-\d{6,}$")  # six digits, more past a million cases a year
 CATEGORY_CODE = re.compile(CODE_PATTERN)
@@ -207,31 +207,10 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-# Keyset pages on (created_at, id), newest first: no OFFSET, no COUNT(*).
-
-
-def cursor_for(case: Case) -> str:
-    raw = f"{case.created_at.isoformat()}|{case.pk}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def after_cursor(cases, cursor: str | None):
-    """The cases that come after `cursor`; a cursor that can't be read starts at the top."""
-    if not cursor:
-        return cases
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        moment, pk = raw.split("|")
-        moment, pk = dt.datetime.fromisoformat(moment), int(pk)
-    except (ValueError, UnicodeDecodeError):
-        return cases
-    return cases.filter(Q(created_at__lt=moment) | Q(created_at=moment, pk__lt=pk))
+# Newest first, in pages cut by (created_at, id): no OFFSET, no COUNT(*).
+NEWEST = Keyset("-created_at", "-pk")
 
 
 def page_of(cases, cursor: str | None, size: int | None = None) -> tuple[list[Case], str | None]:
     """One page and the cursor of the next one (None on the last page)."""
-    size = size or PAGE_SIZE
-    rows = list(after_cursor(cases, cursor)[: size + 1])
-    if len(rows) > size:
-        return rows[:size], cursor_for(rows[size - 1])
-    return rows, None
+    return NEWEST.page(cases, cursor, size or PAGE_SIZE)

@@ -6,7 +6,6 @@ and edit entries, shops and pledges, ledgers.change to define types and targets.
 the permission anywhere is 403; an object outside the person's scopes is 404.
 """
 
-import base64
 import datetime as dt
 
 from django.contrib import messages
@@ -39,6 +38,7 @@ from civicgrid.ledgers.forms import (
 )
 from civicgrid.ledgers.ledger_types import load_ledger_types
 from civicgrid.ledgers.models import FILE_KINDS, FieldKind, LedgerEntry, LedgerType, Shop, Target
+from civicgrid.lib.keyset import Keyset
 from civicgrid.lib.spreadsheets import xlsx_response
 from civicgrid.people.authz import authz_for
 from civicgrid.people.forms import SpreadsheetUploadForm
@@ -181,29 +181,8 @@ def _type_form(request, authz, ledger: LedgerType):
 # --- entries ----------------------------------------------------------------------------------
 
 
-def cursor_for(entry: LedgerEntry) -> str:
-    raw = f"{entry.date.isoformat()}|{entry.pk}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def after_cursor(rows, cursor: str | None):
-    """Keyset pages on (date, id), newest first; an unreadable cursor starts at the top."""
-    if not cursor:
-        return rows
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        day, pk = raw.split("|")
-        day, pk = dt.date.fromisoformat(day), int(pk)
-    except (ValueError, UnicodeDecodeError):
-        return rows
-    return rows.filter(Q(date__lt=day) | Q(date=day, pk__lt=pk))
-
-
-def page_of(rows, cursor: str | None, size: int = PAGE_SIZE):
-    found = list(after_cursor(rows, cursor)[: size + 1])
-    if len(found) > size:
-        return found[:size], cursor_for(found[size - 1])
-    return found, None
+# Newest first, in pages cut by (date, id).
+ENTRY_PAGES = Keyset("-date", "-pk")
 
 
 def _with_query(request, path=None, **changes) -> str:
@@ -226,7 +205,7 @@ def entry_list(request):
     authz.require("ledgers.view")
     form = EntryFilter(request.GET, authz, _visible_entries(authz))
     rows = form.entries().select_related(*ENTRY_RELATED).order_by("-date", "-id")
-    found, cursor = page_of(rows, request.GET.get("after"))
+    found, cursor = ENTRY_PAGES.page(rows, request.GET.get("after"), PAGE_SIZE)
     for entry in found:
         entry.summary = entries.summary(entry)
     ledger = form.cleaned_data.get("ledger")

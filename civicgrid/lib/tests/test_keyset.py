@@ -1,0 +1,64 @@
+import base64
+import json
+
+from django.test import TestCase
+
+from civicgrid.areas.models import Area, Level
+from civicgrid.lib.keyset import Keyset
+
+# Streets ordered by population (largest first), ties broken by code: a key with repeats.
+BY_POPULATION = Keyset("-population", "code")
+
+
+def raw_cursor(value) -> str:
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+
+class KeysetTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        for i, population in enumerate([500, 300, 300, 300, 100, 300, 50]):
+            Area.objects.create(
+                code=f"33010{i:04d}", name=f"街道{i}", level=Level.STREET, population=population
+            )
+        cls.streets = Area.objects.all()
+
+    def walk(self, size: int) -> list[str]:
+        codes, cursor = [], None
+        while True:
+            rows, cursor = BY_POPULATION.page(self.streets, cursor, size)
+            codes += [row.code for row in rows]
+            if cursor is None:
+                return codes
+
+    def test_pages_of_every_size_list_each_row_once_in_order_even_across_ties(self):
+        expected = list(BY_POPULATION.order(self.streets).values_list("code", flat=True))
+        for size in range(1, 8):
+            with self.subTest(size=size):
+                self.assertEqual(self.walk(size), expected)
+
+    def test_the_last_page_has_no_next_cursor(self):
+        rows, cursor = BY_POPULATION.page(self.streets, None, 7)
+        self.assertEqual(len(rows), 7)
+        self.assertIsNone(cursor)
+
+    def test_an_unreadable_cursor_starts_at_the_first_page(self):
+        first, _next = BY_POPULATION.page(self.streets, None, 3)
+        for cursor in (
+            "not base64!",
+            raw_cursor("a string"),
+            raw_cursor([300]),
+            raw_cursor([None, "330100001"]),
+            raw_cursor(["many", "330100001"]),
+            raw_cursor([2**70, "330100001"]),
+            raw_cursor([{"a": 1}, "330100001"]),
+            base64.urlsafe_b64encode(b"\xff\xfe").decode(),
+        ):
+            with self.subTest(cursor=cursor):
+                rows, _next = BY_POPULATION.page(self.streets, cursor, 3)
+                self.assertEqual(rows, first)
+
+    def test_a_page_costs_one_query(self):
+        _rows, cursor = BY_POPULATION.page(self.streets, None, 2)
+        with self.assertNumQueries(1):
+            BY_POPULATION.page(self.streets, cursor, 2)
