@@ -4,8 +4,9 @@ Shown to anyone: `Case.objects.public()`, registered cases of categories open to
 whatever their source. Shown as well to a client application that passes its api_key: the
 cases it submitted itself, in every state, so it can follow a report from 待立案 on. Never
 shown: another source's 待立案, rejected or merged cases, nothing about who reported, and
-no case photo: uploads are served only to staff who may see the case (lib.media), so the
-only media_url is a link the client application published itself.
+no reporter's photo. media_url is the link the client application published itself, else,
+for a public case that has been handled, the public thumbnail of its latest after-photo
+(the street's own picture of the place put right, /p/cases/<number>/photo.jpg).
 """
 
 import re
@@ -13,12 +14,14 @@ from datetime import datetime, timedelta
 from functools import reduce
 from operator import or_
 
-from django.db.models import F, OuterRef, Q, Subquery
+from django.conf import settings
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civicgrid.cases.models import FINISHED, OPEN, Case, CaseEvent, State
+from civicgrid.cases.models import FINISHED, OPEN, Case, CaseEvent, CasePhoto, State
 from civicgrid.cases.workflow import STEPS
 from civicgrid.lib.privacy import mask_phone
 from civicgrid.open311.definitions import service_code, service_notice
@@ -109,6 +112,10 @@ def rows(cases) -> list[Case]:
             agency=Coalesce(F("responsible_department__name"), F("responsible_area__name")),
             grid_name=F("grid__name"),
             submitted_media=F("open311__media_url"),
+            shows_after=Exists(
+                CasePhoto.objects.filter(case=OuterRef("pk"), kind=CasePhoto.Kind.AFTER)
+            )
+            & Q(pk__in=Case.objects.public().values("pk")),
             note_event=Subquery(notes.order_by("-at", "-id").values("pk")[:1]),
         )
         .order_by("-created_at", "-id")[:LIMIT]
@@ -139,8 +146,14 @@ def as_request(case: Case) -> dict:
         "zipcode": None,
         "lat": case.lat,
         "long": case.lng,
-        "media_url": case.submitted_media or None,
+        "media_url": case.submitted_media or _after_photo(case),
     }
+
+
+def _after_photo(case: Case) -> str | None:
+    if not case.shows_after:
+        return None
+    return settings.SITE_ROOT.rstrip("/") + reverse("public:case-photo", args=[case.number])
 
 
 def status_notes(event: CaseEvent | None) -> str | None:

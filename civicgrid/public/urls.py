@@ -11,6 +11,7 @@ urlpatterns = [
     path("t/<str:token>/", views.track, name="track"),
     path("t/<str:token>/rate", views.rate, name="rate"),
     path("t/<str:token>/photos/<int:photo_id>.jpg", views.photo, name="photo"),
+    path("cases/<str:number>/photo.jpg", views.case_photo, name="case-photo"),
     path("map/", views.case_map, name="map"),
     path("map.json", views.map_json, name="map-json"),
     path("staff/unsatisfied", views.staff_unsatisfied, name="unsatisfied"),

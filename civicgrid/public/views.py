@@ -289,12 +289,33 @@ def photo(request, token, photo_id):
     ).first()
     if found is None:
         raise Http404
+    return _thumbnail(found, "private")
+
+
+@login_not_required
+@require_GET
+def case_photo(request, number):
+    """The latest after-photo of a public case, for anyone (Open311's media_url links here):
+    the street's own photo of the place put right, as a metadata-free thumbnail."""
+    found = (
+        CasePhoto.objects.filter(
+            case__in=Case.objects.public().filter(number=number), kind=CasePhoto.Kind.AFTER
+        )
+        .order_by("-uploaded_at", "-pk")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return _thumbnail(found, "public")
+
+
+def _thumbnail(found: CasePhoto, cache: str):
     if found.thumbnail:
         response = FileResponse(found.thumbnail.open("rb"), content_type="image/jpeg")
     else:  # the worker has not made it yet
         with found.image.open("rb") as source:
             response = HttpResponse(thumbnail_bytes(source), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=86400"
+    response["Cache-Control"] = f"{cache}, max-age=86400"
     return response
 
 

@@ -2,15 +2,19 @@
 
 import datetime as dt
 from datetime import timedelta
+from io import BytesIO
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from PIL import Image
 
 from civicgrid.cases.models import FINISHED, OPEN, Case, State
 from civicgrid.cases.tests.base import photo
 from civicgrid.open311 import listing
 from civicgrid.open311.tests.base import API, FORMATS, Open311TestCase, w3c
+from civicgrid.public.tests.base import jpeg
+from civicgrid.public.tests.test_photo_uploads import exif_with_gps
 
 FIELDS = [
     "service_request_id",
@@ -134,13 +138,38 @@ class FieldTests(Open311ListTestCase):
                 self.assertEqual(listing.status(Case(state=state)), expected)
         self.assertEqual(FINISHED, {State.CLOSED, State.REJECTED, State.MERGED})
 
-    def test_case_photos_are_not_published(self):
+    def test_reporters_photos_are_not_published(self):
         case = self.dispatched()
         self.assertTrue(case.photos.exists())
         [request] = self.fetch(f"requests/{case.number}", "service_requests")
         self.assertIsNone(request["media_url"])
         body = self.client.get(f"{API}requests/{case.number}.xml").content.decode()
         self.assertNotIn("/media/", body)
+
+    def test_a_handled_public_case_links_its_after_photo_thumbnail_without_metadata(self):
+        case = self.dispatched()
+        big = jpeg("after.jpg", size=(1600, 1200), exif=exif_with_gps())
+        self.step(case, "handle", self.huanwei, note="已清运", photos=[big])
+        [request] = self.fetch(f"requests/{case.number}", "service_requests")
+        url = request["media_url"]
+        self.assertEqual(url, f"http://127.0.0.1:8000/p/cases/{case.number}/photo.jpg")
+        response = self.client.get(url.removeprefix("http://127.0.0.1:8000"))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response["Content-Type"], "image/jpeg")
+        body = b"".join(response) if response.streaming else response.content
+        image = Image.open(BytesIO(body))
+        self.assertLess(max(image.size), 1600)
+        self.assertFalse(image.getexif())
+
+    def test_a_case_residents_may_not_see_has_no_public_photo(self):
+        case = self.dispatched()
+        self.step(case, "handle", self.huanwei, note="已清运", photos=[photo("after.jpg")])
+        case.category.open_to_residents = False
+        case.category.save()
+        self.assertEqual(self.client.get(f"/p/cases/{case.number}/photo.jpg").status_code, 404)
+        before_only = self.dispatched()
+        url = f"/p/cases/{before_only.number}/photo.jpg"
+        self.assertEqual(self.client.get(url).status_code, 404)
 
     def test_the_media_url_is_the_link_the_client_sent(self):
         case = self.registered(self.submitted(media_url="https://img.example.cn/a.jpg"))
