@@ -247,6 +247,11 @@ class Campaign(models.Model):
                 violation_error_message=_("结束日期不能早于开始日期。"),
             )
         ]
+        indexes = [
+            models.Index(fields=["-start", "-id"], name="campaign_recent"),
+            models.Index(fields=["status", "-start"], name="campaign_status"),
+            models.Index(fields=["kind", "-start"], name="campaign_kind"),
+        ]
 
     def __str__(self):
         return self.name

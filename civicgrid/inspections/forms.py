@@ -43,16 +43,20 @@ class SiteFilter(forms.Form):
     inactive = forms.BooleanField(label=gettext_lazy("含已停用"), required=False)
 
     def sites(self, sites, areas):
-        """`sites` narrowed by the valid filters; an unknown or hidden area code matches nothing."""
+        """`sites` narrowed by the valid filters; an unknown or hidden area code matches nothing
+        (and leaves `area` None: the API answers 404 for it, as the case list does)."""
         self.is_valid()
         data = self.cleaned_data
         if not data.get("inactive"):
             sites = sites.filter(is_active=True)
         if data.get("point_type"):
             sites = sites.filter(point_type=data["point_type"])
+        self.area = None
         if code := (data.get("area") or "").strip():
-            area = areas.filter(code=code).first()
-            sites = sites.filter(area_path__startswith=area.path) if area else sites.none()
+            self.area = areas.filter(code=code).first()
+            sites = (
+                sites.filter(area_path__startswith=self.area.path) if self.area else sites.none()
+            )
         if text := (data.get("q") or "").strip():
             sites = sites.filter(Q(name__icontains=text) | Q(address__icontains=text))
         return sites

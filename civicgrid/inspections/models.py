@@ -54,6 +54,13 @@ class Site(models.Model):
         indexes = [
             models.Index(fields=["area_path"], name="site_area", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["point_type"], name="site_type"),
+            models.Index(
+                fields=["is_active", "area_path"],
+                name="site_active",
+                opclasses=["", "varchar_pattern_ops"],
+            ),
+            # The list's keyset order (API /sites).
+            models.Index(fields=["area_path", "point_type", "name", "id"], name="site_order"),
         ]
 
     def __str__(self):

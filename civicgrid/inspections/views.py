@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +20,7 @@ from civicgrid.areas.models import Area, Level
 from civicgrid.areas.views import map_settings
 from civicgrid.campaigns.models import Campaign, Indicator
 from civicgrid.cases import workflow
-from civicgrid.cases.models import OPEN, Case, State
+from civicgrid.cases.models import Case, State
 from civicgrid.inspections import results, rounds, sites_transfer, submission
 from civicgrid.inspections.forms import (
     ItemForm,
@@ -32,12 +31,12 @@ from civicgrid.inspections.forms import (
     VerifyForm,
 )
 from civicgrid.inspections.models import Inspection, ItemResult, Round, Site
+from civicgrid.inspections.sites import latest_percentage, open_cases, score_history
 from civicgrid.lib.spreadsheets import xlsx_response
 from civicgrid.people.authz import authz_for
 from civicgrid.people.forms import SpreadsheetUploadForm
 
 SITES_PER_PAGE = 100
-HISTORY_LENGTH = 20
 CASE_RELATED = ("category", "responsible_department", "responsible_area")
 
 
@@ -52,13 +51,6 @@ def _status(form) -> int:
 # --- sites ------------------------------------------------------------------------------------
 
 
-def _latest_percentage():
-    latest = Inspection.objects.filter(
-        site=OuterRef("pk"), status=Inspection.Status.SUBMITTED
-    ).order_by("-submitted_at")
-    return Subquery(latest.values("percentage")[:1])
-
-
 @require_GET
 def site_list(request):
     authz = authz_for(request)
@@ -66,7 +58,7 @@ def site_list(request):
     form = SiteFilter(request.GET)
     areas = authz.restrict(Area.objects.all(), "sites.view")
     sites = form.sites(authz.restrict(Site.objects.all(), "sites.view"), areas)
-    sites = sites.select_related("area", "department").annotate(latest=_latest_percentage())
+    sites = sites.select_related("area", "department").annotate(latest=latest_percentage())
     page = Paginator(sites, SITES_PER_PAGE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -87,15 +79,9 @@ def site_detail(request, pk):
     site = authz.get_object(
         Site.objects.select_related("area", "department", "person"), "sites.view", pk=pk
     )
-    history = list(
-        authz.restrict(site.inspections.all(), "inspections.view")
-        .filter(status=Inspection.Status.SUBMITTED)
-        .select_related("round", "inspector")
-        .order_by("-submitted_at")[:HISTORY_LENGTH]
-    )
     context = {
         "site": site,
-        "history": list(reversed(results.trend(reversed(history)))),
+        "history": score_history(site, authz),
         "cases": _open_cases_at(site, authz),
         "map": map_settings(),
         "point": json.dumps([site.lat, site.lng]) if site.lat is not None else "",
@@ -104,25 +90,8 @@ def site_detail(request, pk):
     return render(request, "inspections/site_detail.html", context)
 
 
-def _site_cases(site):
-    """Cases opened at the site by inspections: failed items and extra problems."""
-    return Case.objects.filter(
-        Q(inspection_item__inspection__site=site) | Q(found_in_inspections__site=site)
-    ).distinct()
-
-
 def _open_cases_at(site, authz, exclude=None):
-    cases = _site_cases(site).filter(state__in=OPEN)
-    if exclude is not None:
-        cases = cases.exclude(found_in_inspections=exclude).exclude(
-            inspection_item__inspection=exclude
-        )
-    return list(
-        Case.objects.filter(pk__in=cases.values("pk"))
-        .restrict(authz)
-        .select_related(*CASE_RELATED)
-        .order_by("created_at", "pk")
-    )
+    return list(open_cases(site, authz, exclude).select_related(*CASE_RELATED))
 
 
 @require_http_methods(["GET", "POST"])
