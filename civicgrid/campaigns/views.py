@@ -6,23 +6,18 @@ reads them and "campaigns.change" edits them; campaigns are scoped by their stre
 """
 
 import copy
-from collections import defaultdict
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION
 from django.db import transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civicgrid.areas.models import Area, Level
-from civicgrid.campaigns import forms, standards, transfer
+from civicgrid.campaigns import forms, overview, standards, transfer
 from civicgrid.campaigns.models import (
     Campaign,
     Evidence,
@@ -33,13 +28,10 @@ from civicgrid.campaigns.models import (
     StandardVersion,
     WorkTask,
 )
-from civicgrid.cases.models import OPEN, Case
-from civicgrid.inspections.models import Inspection, ItemResult, Round
 from civicgrid.lib.spreadsheets import xlsx_response
 from civicgrid.people.authz import authz_for
 
 OVERDUE_SHOWN = 20
-TASK_COUNTS = ("total", "todo", "doing", "done", "overdue")
 
 
 def _campaigns(authz, perm="campaigns.view"):
@@ -109,196 +101,27 @@ def campaign_repin(request, pk):
 
 def campaign_detail(request, pk):
     """The campaign overview: every indicator with its units, evidence, tasks and open cases,
-    and the latest round's scores by community. Each figure is one aggregate query."""
+    and the latest round's scores by community (overview.py counts them)."""
     authz = authz_for(request)
     campaign = authz.get_object(_campaigns(authz), "campaigns.view", pk=pk)
-    tasks = list(_tasks(campaign, authz))
-    rows = indicator_rows(campaign, authz, tasks)
-    cases = _campaign_cases(campaign, authz)
+    counted = overview.figures(campaign, authz)
+    cases = overview.campaign_cases(campaign, authz)
     context = {
         "campaign": campaign,
         "streets": list(campaign.streets.all()),
-        "rows": rows,
-        "evidence": _evidence_total(rows),
-        "tasks": {key: sum(row[key] for row in tasks) for key in TASK_COUNTS},
-        "cases": cases.aggregate(
-            open=Count("pk", filter=Q(state__in=OPEN)), overdue=Count("pk", filter=_overdue())
-        ),
-        "overdue_cases": cases.filter(_overdue()).select_related("category")[:OVERDUE_SHOWN],
-        "scores": latest_scores(campaign, authz),
-        "left_behind": _left_behind(campaign),
+        "rows": overview.indicator_rows(campaign, authz, counted),
+        "evidence": counted.evidence,
+        "tasks": counted.tasks,
+        "cases": counted.cases,
+        "overdue_cases": cases.filter(overview.overdue()).select_related("category")[
+            :OVERDUE_SHOWN
+        ],
+        "scores": counted.scores,
+        "left_behind": counted.left_behind,
         "can_change": authz.may("campaigns.change", campaign),
-        "newer": campaign.version.standard.versions.filter(
-            number__gt=campaign.version.number
-        ).count(),
+        "newer": counted.newer,
     }
     return render(request, "campaigns/detail.html", context)
-
-
-def _scoped(authz, model, **filters):
-    """`model` rows matching `filters` that the person may view, without the join's repeats."""
-    rows = model.objects.filter(**filters)
-    return rows.filter(pk__in=authz.restrict(rows, "campaigns.view").values("pk"))
-
-
-@dataclass
-class IndicatorRow:
-    indicator: Indicator
-    duty: IndicatorDuty | None = None
-    required: int = 0
-    accepted: int = 0
-    tasks: int = 0
-    tasks_done: int = 0
-    tasks_overdue: int = 0
-    cases_open: int = 0
-    cases_overdue: int = 0
-
-    @property
-    def evidence_percent(self) -> int | None:
-        return round(self.accepted * 100 / self.required) if self.required else None
-
-
-def indicator_rows(campaign: Campaign, authz, tasks) -> list[IndicatorRow]:
-    """The pinned version's indicators with what the person may see of each; `tasks` are
-    the campaign's task counts by indicator (`_tasks`), which the page totals too."""
-    rows = [IndicatorRow(item) for item in standards.tree(campaign.version)]
-    by_id = {row.indicator.pk: row for row in rows}
-    by_code = {row.indicator.code: row for row in rows}
-    duties = _scoped(authz, IndicatorDuty, campaign=campaign).select_related(
-        "lead", "lead_area", "person"
-    )
-    for duty in duties.prefetch_related("partners"):
-        if duty.indicator_id in by_id:
-            by_id[duty.indicator_id].duty = duty
-    for row in _evidence(campaign, authz):
-        if (target := by_id.get(row["indicator_id"])) is not None:
-            target.required += row["quantity"]
-            target.accepted += min(row["accepted"], row["quantity"])
-    for row in tasks:
-        if (target := by_id.get(row["indicator_id"])) is not None:
-            target.tasks, target.tasks_done = row["total"], row["done"]
-            target.tasks_overdue = row["overdue"]
-    for row in _item_cases(campaign, authz):
-        if (target := by_code.get(row["indicator__code"])) is not None:
-            target.cases_open += row["open"]
-            target.cases_overdue += row["overdue"]
-    return rows
-
-
-def _evidence(campaign, authz):
-    """Per requirement: how many copies are asked for and how many files were accepted."""
-    accepted = Count("files", filter=Q(files__status=Evidence.Status.ACCEPTED))
-    requirements = _scoped(authz, EvidenceRequirement, campaign=campaign)
-    return requirements.order_by().values("indicator_id", "quantity").annotate(accepted=accepted)
-
-
-def _tasks(campaign, authz):
-    done = Q(status=WorkTask.Status.DONE)
-    late = ~done & Q(due__lt=timezone.localdate())
-    return (
-        _scoped(authz, WorkTask, campaign=campaign)
-        .order_by()
-        .values("indicator_id")
-        .annotate(
-            total=Count("pk"),
-            todo=Count("pk", filter=Q(status=WorkTask.Status.TODO)),
-            doing=Count("pk", filter=Q(status=WorkTask.Status.DOING)),
-            done=Count("pk", filter=done),
-            overdue=Count("pk", filter=late),
-        )
-    )
-
-
-def _evidence_total(rows) -> dict:
-    required = sum(row.required for row in rows)
-    accepted = sum(row.accepted for row in rows)
-    missing = sum(1 for row in rows if row.required and row.accepted < row.required)
-    percent = round(accepted * 100 / required) if required else None
-    return {"required": required, "accepted": accepted, "missing": missing, "percent": percent}
-
-
-def _overdue(prefix: str = "") -> Q:
-    """Open and past its deadline, whether or not the overdue sweep has marked it yet."""
-    late = Q(**{f"{prefix}is_overdue": True}) | Q(**{f"{prefix}deadline__lt": timezone.now()})
-    return Q(**{f"{prefix}state__in": OPEN}) & late
-
-
-def _campaign_cases(campaign, authz):
-    """Cases opened from this campaign's inspections: failed items and extra problems found."""
-    from_items = ItemResult.objects.filter(inspection__round__campaign=campaign).values("case_id")
-    extra = Inspection.extra_cases.through.objects.filter(inspection__round__campaign=campaign)
-    cases = Case.objects.restrict(authz).filter(
-        Q(pk__in=from_items) | Q(pk__in=extra.values("case_id"))
-    )
-    return cases.order_by("deadline", "pk")
-
-
-def _item_cases(campaign, authz):
-    """Open and overdue cases per indicator code (a result may be on an older version)."""
-    visible = Case.objects.restrict(authz).values("pk")
-    return (
-        ItemResult.objects.filter(inspection__round__campaign=campaign, case__in=visible)
-        .order_by()
-        .values("indicator__code")
-        .annotate(
-            open=Count("pk", filter=Q(case__state__in=OPEN)),
-            overdue=Count("pk", filter=_overdue("case__")),
-        )
-    )
-
-
-def _left_behind(campaign) -> int:
-    """Duties and evidence requirements still on indicators of another version."""
-    duties = IndicatorDuty.objects.filter(campaign=campaign).exclude(
-        indicator__version=campaign.version_id
-    )
-    requirements = EvidenceRequirement.objects.filter(campaign=campaign).exclude(
-        indicator__version=campaign.version_id
-    )
-    return duties.count() + requirements.count()
-
-
-@dataclass
-class CommunityScore:
-    area: Area | None  # None: sites that lie in no community
-    sites: int
-    average: Decimal
-
-
-def latest_scores(campaign, authz) -> dict | None:
-    """The latest round with submitted inspections: each community's average percentage."""
-    submitted = Inspection.objects.filter(
-        round__campaign=campaign, status=Inspection.Status.SUBMITTED, percentage__isnull=False
-    )
-    inspections = authz.restrict(submitted, "inspections.view")
-    latest = (
-        Round.objects.filter(pk__in=inspections.values("round_id"))
-        .order_by("-start", "-pk")
-        .first()
-    )
-    if latest is None:
-        return None
-    by_path = (
-        inspections.filter(round=latest)
-        .order_by()
-        .values("site_path")
-        .annotate(total=Sum("percentage"), n=Count("pk"))
-    )
-    sums: dict[int | None, list] = defaultdict(lambda: [Decimal(0), 0])
-    paths = list(by_path)
-    ids = {int(part) for row in paths for part in row["site_path"].split("/") if part}
-    communities = Area.objects.filter(pk__in=ids, level=Level.COMMUNITY).in_bulk()
-    for row in paths:
-        ids_on_path = [int(part) for part in row["site_path"].split("/") if part]
-        community = next((pk for pk in ids_on_path if pk in communities), None)
-        sums[community][0] += row["total"]
-        sums[community][1] += row["n"]
-    scores = [
-        CommunityScore(communities.get(pk), n, (total / n).quantize(Decimal("0.01"), ROUND_HALF_UP))
-        for pk, (total, n) in sums.items()
-    ]
-    scores.sort(key=lambda s: (-s.average, s.area.name if s.area else ""))
-    return {"round": latest, "communities": scores}
 
 
 # --- standards --------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.contrib.admin.models import LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from civicgrid.campaigns.models import (
@@ -247,6 +248,20 @@ class OverviewTests(CampaignTestCase):
         self.assertEqual(community.area, self.demo.community(0))
         self.assertEqual(community.average, Decimal("75.00"))
         self.assertContains(r, "1/2")
+
+    def test_the_evidence_card_is_the_evidence_pages_total(self):
+        extra = EvidenceRequirement.objects.create(
+            campaign=self.campaign, indicator=self.scale, description="公平秤台账"
+        )
+        Evidence.objects.create(
+            requirement=extra, file="evidence/s.pdf", uploaded_by=self.shequ1, status="accepted"
+        )
+        self.login(self.paiqian)
+        card = self.client.get(self.campaign.get_absolute_url()).context["evidence"]
+        total = self.client.get(reverse("work:evidence", args=[self.campaign.pk])).context["total"]
+        self.assertEqual((card["accepted"], card["required"]), (total.accepted, total.required))
+        self.assertEqual((card["percent"], card["missing"]), (66, 1))  # 2 of 3, floored
+        self.assertEqual(card["percent"], total.percent)
 
     def test_community_scores_average_the_latest_round_only(self):
         self.inspect(self.market, {"1.1.3": FAIL})
