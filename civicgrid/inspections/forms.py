@@ -11,9 +11,12 @@ from civicgrid.campaigns.models import Campaign, PointType
 from civicgrid.cases.filters import DepartmentChoice, departments_for
 from civicgrid.cases.forms import PhotosField
 from civicgrid.categories.models import Category
+from civicgrid.inspections import submission
 from civicgrid.inspections.models import ItemResult, Round, Site
+from civicgrid.lib.geo import validate_point
 from civicgrid.people.models import Role, RoleAssignment, User
 
+MAX_COUNT = 999  # problems counted at one item (the column holds up to 32767)
 POINT_TYPE_CHOICES = [("", gettext_lazy("全部类型"))] + PointType.choices
 
 
@@ -194,7 +197,29 @@ def inspectors_for(authz):
     return User.objects.filter(pk__in=holders.values("user_id")).order_by("username")
 
 
-class ItemForm(forms.Form):
+class PositionForm(forms.Form):
+    """Where a photo was taken (the phone's GPS): both coordinates, or none."""
+
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput)
+    lng = forms.FloatField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        lat, lng = data.get("lat"), data.get("lng")
+        if lat is not None and lng is not None:
+            try:
+                validate_point(lat, lng)
+            except ValidationError as error:
+                self.add_error("lat", error)
+                self.add_error("lng", error)
+        return data
+
+    def position(self) -> tuple[float | None, float | None]:
+        lat, lng = self.cleaned_data.get("lat"), self.cleaned_data.get("lng")
+        return (lat, lng) if lat is not None and lng is not None else (None, None)
+
+
+class ItemForm(PositionForm):
     """One checklist item's verdict, as the inspector taps it."""
 
     verdict = forms.ChoiceField(
@@ -203,7 +228,9 @@ class ItemForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": gettext_lazy("请选择合格、不合格或不适用。")},
     )
-    count = forms.IntegerField(label=gettext_lazy("问题处数"), required=False, min_value=0)
+    count = forms.IntegerField(
+        label=gettext_lazy("问题处数"), required=False, min_value=0, max_value=MAX_COUNT
+    )
     note = forms.CharField(
         label=gettext_lazy("说明"),
         required=False,
@@ -211,12 +238,22 @@ class ItemForm(forms.Form):
         error_messages={"max_length": gettext_lazy("说明不能超过 300 字。")},
     )
     photos = PhotosField(required=False, label=gettext_lazy("照片"))
-    lat = forms.FloatField(required=False, widget=forms.HiddenInput)
-    lng = forms.FloatField(required=False, widget=forms.HiddenInput)
+    field_order = ["verdict", "count", "note", "photos", "lat", "lng"]
 
-    def position(self) -> tuple[float | None, float | None]:
-        lat, lng = self.cleaned_data.get("lat"), self.cleaned_data.get("lng")
-        return (lat, lng) if lat is not None and lng is not None else (None, None)
+    def save(self, inspection, item) -> ItemResult:
+        """Record the verdict on `item` (submission.save_item decides what is allowed)."""
+        data = self.cleaned_data
+        lat, lng = self.position()
+        return submission.save_item(
+            inspection,
+            item,
+            data["verdict"],
+            count=data["count"] or 0,
+            note=data["note"],
+            photos=data["photos"],
+            lat=lat,
+            lng=lng,
+        )
 
 
 class CategoryChoice(forms.ModelChoiceField):
@@ -224,7 +261,7 @@ class CategoryChoice(forms.ModelChoiceField):
         return f"{obj.code} {obj.name}"
 
 
-class ProblemForm(forms.Form):
+class ProblemForm(PositionForm):
     """A problem found at the site beyond the checklist: opened as an ordinary case."""
 
     category = CategoryChoice(
@@ -240,13 +277,20 @@ class ProblemForm(forms.Form):
         error_messages={"required": gettext_lazy("请简要描述问题。")},
     )
     photos = PhotosField(required=False, label=gettext_lazy("现场照片"))
-    lat = forms.FloatField(required=False, widget=forms.HiddenInput)
-    lng = forms.FloatField(required=False, widget=forms.HiddenInput)
+    field_order = ["category", "description", "photos", "lat", "lng"]
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "problem")
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.active().order_by("kind", "code")
+
+    def save(self, inspection):
+        """Open the problem as a case at the site (submission.add_problem)."""
+        data = self.cleaned_data
+        lat, lng = self.position()
+        return submission.add_problem(
+            inspection, data["category"], data["description"], data["photos"], lat, lng
+        )
 
 
 class VerifyForm(forms.Form):

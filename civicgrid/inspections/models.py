@@ -74,6 +74,13 @@ class Site(models.Model):
         return reverse("inspections:site", args=[self.pk])
 
 
+class RoundQuerySet(models.QuerySet):
+    def open_to(self, user):
+        """Rounds the person is named an inspector of, or that name nobody (`may_inspect`)."""
+        listed = Round.inspectors.through.objects.filter(round=models.OuterRef("pk"))
+        return self.filter(models.Exists(listed.filter(user=user)) | ~models.Exists(listed))
+
+
 class Round(models.Model):
     """A supervision round (督查轮次): which sites, when, by whom."""
 
@@ -94,6 +101,8 @@ class Round(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="repeats"
     )
 
+    objects = RoundQuerySet.as_manager()
+
     authz_paths = ("campaign__streets__path",)
     authz_covers = ("campaign__streets__path",)
 
@@ -101,6 +110,7 @@ class Round(models.Model):
         verbose_name = _("督查轮次")
         verbose_name_plural = _("督查轮次")
         ordering = ["-start", "pk"]
+        indexes = [models.Index(fields=["start", "end"], name="round_dates")]
 
     def __str__(self):
         return self.name
@@ -152,7 +162,10 @@ class Inspection(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "site"], name="inspection_once_per_round")
         ]
-        indexes = [models.Index(fields=["site", "-submitted_at"], name="inspection_site_recent")]
+        indexes = [
+            models.Index(fields=["site", "-submitted_at"], name="inspection_site_recent"),
+            models.Index(fields=["status", "-started_at"], name="inspection_status"),
+        ]
 
     def __str__(self):
         return f"{self.round} · {self.site}"

@@ -1,8 +1,9 @@
-"""Conducting an inspection: save item by item, submit, score, and turn failures into cases."""
+"""Conducting an inspection: start it, save item by item, submit, score, and turn failures
+(and extra problems found on the spot) into cases."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,7 +11,7 @@ from civicgrid.campaigns.models import Indicator
 from civicgrid.cases import intake, workflow
 from civicgrid.cases.models import Source
 from civicgrid.categories.models import Category
-from civicgrid.inspections.models import Inspection, ItemPhoto, ItemResult
+from civicgrid.inspections.models import Inspection, ItemPhoto, ItemResult, Round
 from civicgrid.inspections.scoring import item_score, site_score
 from civicgrid.people.authz import Authz
 
@@ -18,20 +19,84 @@ from civicgrid.people.authz import Authz
 FALLBACK_CATEGORY = {"kind": Category.Kind.LOCAL, "code": "90001"}
 
 
-def checklist(inspection: Inspection):
-    """The field items of the campaign's pinned standard that apply to this site's type."""
+class Submitted(ValidationError):
+    """The inspection was submitted: its results and problems no longer change."""
+
+
+class Busy(Exception):
+    """Someone else's inspection of the site in this round is still a draft."""
+
+    def __init__(self, inspection: Inspection):
+        self.inspection = inspection
+        super().__init__(
+            _("%(who)s 正在检查该点位，请勿重复检查。") % {"who": inspection.inspector}
+        )
+
+
+def may_inspect(round: Round, authz) -> bool:
+    """Whether the person may inspect in this round: listed, or the round lists nobody
+    (the rule of `Round.objects.open_to`; reads prefetched inspectors when there are)."""
+    if not authz.has_perm("inspections.conduct"):
+        return False
+    if authz.is_superuser:
+        return True
+    listed = [person.pk for person in round.inspectors.all()]
+    return not listed or authz.user.pk in listed
+
+
+def start(round: Round, site, authz) -> tuple[Inspection, bool]:
+    """Start the inspection of one site of the round, or resume it: (inspection, created).
+
+    PermissionDenied for a person who is not an inspector of the round; Busy while another
+    inspector's draft is open there. Two inspectors starting at once get one inspection.
+    """
+    if not may_inspect(round, authz):
+        raise PermissionDenied(_("您不是本轮的督查人员。"))
+    inspection = Inspection.objects.filter(round=round, site=site).first()
+    created = inspection is None
+    if created:
+        try:
+            with transaction.atomic():
+                inspection = Inspection.objects.create(round=round, site=site, inspector=authz.user)
+        except IntegrityError:  # someone started it a moment ago
+            inspection, created = Inspection.objects.get(round=round, site=site), False
+    if inspection.status == Inspection.Status.DRAFT and inspection.inspector_id != authz.user.pk:
+        raise Busy(inspection)
+    return inspection, created
+
+
+def check_inspector(inspection: Inspection, user) -> None:
+    """Only the inspection's own inspector changes it: anyone else is refused (403)."""
+    if inspection.inspector_id != user.pk:
+        raise PermissionDenied(_("只有本次检查的督查人员可以修改检查结果。"))
+
+
+def checklist(inspection: Inspection) -> list[Indicator]:
+    """The field items of the campaign's pinned standard that apply to this site's type,
+    in the standard's order (project, content, item)."""
     items = Indicator.objects.filter(
         version=inspection.round.campaign.version_id,
         depth=Indicator.Level.ITEM,
         method=Indicator.Method.FIELD,
     ).select_related("parent__parent", "category")
-    return [item for item in items if item.applies_to(inspection.site.point_type)]
+    found = [item for item in items if item.applies_to(inspection.site.point_type)]
+    return sorted(found, key=_standard_order)
+
+
+def _standard_order(item: Indicator) -> tuple:
+    chain = [item.parent.parent if item.parent else None, item.parent, item]
+    return tuple(key for node in chain for key in ((node.order, node.pk) if node else (0, 0)))
+
+
+def checklist_item(inspection: Inspection, pk: int) -> Indicator | None:
+    """One item of the inspection's checklist by id; None for any other indicator."""
+    return next((item for item in checklist(inspection) if item.pk == pk), None)
 
 
 def _editable(inspection: Inspection) -> Inspection:
     locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
     if locked.status != Inspection.Status.DRAFT:
-        raise ValidationError(_("该检查已提交，不能再修改。"))
+        raise Submitted(_("该检查已提交，不能再修改。"))
     return locked
 
 
@@ -131,6 +196,24 @@ def _open_case(inspection: Inspection, result: ItemResult, at=None):
         inspection, _category(indicator), text, photos, note=_("实地检查不合格，自动立案"), at=at
     )
     ItemResult.objects.filter(pk=result.pk).update(case=case)
+    return case
+
+
+@transaction.atomic
+def add_problem(inspection: Inspection, category, description, photos=(), lat=None, lng=None):
+    """A problem found at the site beyond the checklist, while the inspection is a draft:
+    an ordinary case, registered and dispatched at once."""
+    _editable(inspection)
+    case = open_case(
+        inspection,
+        category,
+        description,
+        photos,
+        lat,
+        lng,
+        note=_("实地检查另报问题，自动立案"),
+    )
+    inspection.extra_cases.add(case)
     return case
 
 

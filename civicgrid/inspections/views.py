@@ -9,7 +9,6 @@ import json
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from civicgrid.areas.models import Area, Level
 from civicgrid.areas.views import map_settings
-from civicgrid.campaigns.models import Campaign, Indicator
+from civicgrid.campaigns.models import Campaign
 from civicgrid.cases import workflow
 from civicgrid.cases.models import Case, State
 from civicgrid.inspections import results, rounds, sites_transfer, submission
@@ -208,7 +207,7 @@ def round_detail(request, pk):
             Site.objects.filter(pk__in=[s.pk for s in sites]), "inspections.conduct"
         ).values_list("pk", flat=True)
     )
-    may_conduct = _inspector_of(round, authz)
+    may_conduct = submission.may_inspect(round, authz)
     for site in sites:
         site.inspection = inspections.get(site.pk)
         site.can_start = may_conduct and site.pk in conductable
@@ -220,16 +219,6 @@ def round_detail(request, pk):
         "inspectors": list(round.inspectors.all()),
     }
     return render(request, "inspections/round_detail.html", context)
-
-
-def _inspector_of(round: Round, authz) -> bool:
-    """Whether the person may inspect in this round: listed, or the round lists nobody."""
-    if not authz.has_perm("inspections.conduct"):
-        return False
-    if authz.is_superuser:
-        return True
-    listed = list(round.inspectors.values_list("pk", flat=True))
-    return not listed or authz.user.pk in listed
 
 
 @require_GET
@@ -252,22 +241,10 @@ def start_inspection(request, pk, site_pk):
     round = _round(authz, pk)
     authz.require("inspections.conduct")
     site = authz.get_object(rounds.sites_in_scope(round), "inspections.conduct", pk=site_pk)
-    if not _inspector_of(round, authz):
-        raise PermissionDenied(_("您不是本轮的督查人员。"))
-    inspection = Inspection.objects.filter(round=round, site=site).first()
-    if inspection is None:
-        try:
-            with transaction.atomic():
-                inspection = Inspection.objects.create(
-                    round=round, site=site, inspector=request.user
-                )
-        except IntegrityError:  # someone started it a moment ago
-            inspection = Inspection.objects.get(round=round, site=site)
-    if inspection.status == Inspection.Status.DRAFT and inspection.inspector_id != request.user.pk:
-        messages.error(
-            request,
-            _("%(who)s 正在检查该点位，请勿重复检查。") % {"who": inspection.inspector},
-        )
+    try:
+        inspection, _created = submission.start(round, site, authz)
+    except submission.Busy as busy:
+        messages.error(request, str(busy))
         return redirect(round)
     return redirect(inspection)
 
@@ -285,8 +262,7 @@ def _inspection(authz, pk, perm="inspections.view") -> Inspection:
 def _own_draft(request, pk) -> Inspection:
     """The person's own inspection, for changing it: someone else's is 403."""
     inspection = _inspection(authz_for(request), pk, "inspections.conduct")
-    if inspection.inspector_id != request.user.pk:
-        raise PermissionDenied(_("只有本次检查的督查人员可以修改检查结果。"))
+    submission.check_inspector(inspection, request.user)
     return inspection
 
 
@@ -302,17 +278,12 @@ def inspection_page(request, pk):
 def _checklist_groups(items, saved: dict) -> list:
     """[(project, [(content, [(item, result)])])] in the standard's order."""
     groups: dict = {}
-    for item in sorted(items, key=_standard_order):
+    for item in items:
         content = item.parent
         project = content.parent if content else None
         contents = groups.setdefault(project, {})
         contents.setdefault(content, []).append((item, saved.get(item.pk)))
     return [(project, list(contents.items())) for project, contents in groups.items()]
-
-
-def _standard_order(item: Indicator) -> tuple:
-    chain = [item.parent.parent if item.parent else None, item.parent, item]
-    return tuple(key for node in chain for key in ((node.order, node.pk) if node else (0, 0)))
 
 
 def _saved_results(inspection) -> dict:
@@ -374,24 +345,14 @@ def _render_result(request, inspection):
 def save_item(request, pk, indicator_pk):
     """Save one item as the inspector goes (htmx); answers with the item's status line."""
     inspection = _own_draft(request, pk)
-    item = next((i for i in submission.checklist(inspection) if i.pk == indicator_pk), None)
+    item = submission.checklist_item(inspection, indicator_pk)
     if item is None:
         raise Http404
     form = ItemForm(request.POST, request.FILES)
     result, errors = None, []
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            result = submission.save_item(
-                inspection,
-                item,
-                data["verdict"],
-                count=data["count"] or 0,
-                note=data["note"],
-                photos=data["photos"],
-                lat=form.position()[0],
-                lng=form.position()[1],
-            )
+            result = form.save(inspection, item)
         except ValidationError as error:
             errors = error.messages
     else:
@@ -438,24 +399,9 @@ def add_problem(request, pk):
     if not form.is_valid():
         authz = authz_for(request)
         return _render_form(request, authz, inspection, problem_form=form, status=400)
-    case = _open_extra_case(inspection, form.cleaned_data)
+    case = form.save(inspection)
     messages.success(request, _("已另报问题，案件编号 %(n)s。") % {"n": case.number})
     return redirect(reverse("inspections:inspection", args=[pk]) + "#extra-problems")
-
-
-@transaction.atomic
-def _open_extra_case(inspection, data) -> Case:
-    case = submission.open_case(
-        inspection,
-        data["category"],
-        data["description"],
-        data["photos"],
-        data.get("lat"),
-        data.get("lng"),
-        note=_("实地检查另报问题，自动立案"),
-    )
-    inspection.extra_cases.add(case)
-    return case
 
 
 @require_POST
