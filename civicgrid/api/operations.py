@@ -60,6 +60,7 @@ class Operation:
     body: Body | None = None
     response: Shape | None = None
     status: int = 200
+    also: tuple[int, ...] = ()  # other success statuses, answered with the same shape
     errors: tuple[int, ...] = ()
     binary: str = ""  # the media type of a file answer
     public: bool = False  # no token needed
@@ -78,7 +79,7 @@ class Operation:
             refusals |= {415, 413} if self.body.files else {415}
         if not self.public:
             refusals.add(401)
-        return (self.status, *sorted(refusals))
+        return (self.status, *self.also, *sorted(refusals))
 
     @property
     def query_params(self) -> list[Param]:

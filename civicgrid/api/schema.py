@@ -15,6 +15,7 @@ TAGS = {
     "areas": "区域",
     "categories": "问题类别",
     "departments": "部门",
+    "inspections": "督查轮次与实地检查",
     "meta": "接口文档",
 }
 BINARY = {"type": "string", "format": "binary"}
@@ -124,6 +125,9 @@ def _responses(op: Operation) -> dict:
         success["content"] = {JSON: {"schema": {"type": "object"}}}
     responses = {str(op.status): success}
     for status in op.statuses[1:]:
+        if status in op.also:
+            responses[str(status)] = success
+            continue
         responses[str(status)] = {
             "description": str(STATUSES[status][1]),
             "content": {JSON: {"schema": ERROR.ref()}},
