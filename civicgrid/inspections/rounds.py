@@ -1,4 +1,5 @@
-"""Which sites a round covers, and the recurring rounds made from a template round.
+"""Which sites a round covers, who may inspect in it, and the recurring rounds made from
+a template round.
 
 A round's scope is the union of its explicit sites, the active sites in its areas'
 subtrees and the active sites of its point types within the campaign's streets.
@@ -28,6 +29,34 @@ def sites_in_scope(round: Round):
         within = reduce(or_, (Q(area_path__startswith=path) for path in streets))
         condition |= Q(is_active=True, point_type__in=round.point_types) & within
     return Site.objects.filter(condition)
+
+
+def may_inspect(round: Round, authz) -> bool:
+    """Whether the person may inspect in this round: listed, or the round lists nobody
+    (the rule of `Round.objects.open_to`; reads prefetched inspectors when there are)."""
+    if not authz.has_perm("inspections.conduct"):
+        return False
+    if authz.is_superuser:
+        return True
+    listed = [person.pk for person in round.inspectors.all()]
+    return not listed or authz.user.pk in listed
+
+
+def with_inspections(round: Round, sites: list[Site], authz) -> list[Site]:
+    """Mark each of the round's `sites` with its inspection in the round (or None) and
+    whether the person may start or resume one there (`can_start`): three queries."""
+    found = round.inspections.filter(site__in=[site.pk for site in sites])
+    by_site = {i.site_id: i for i in found.select_related("inspector").order_by()}
+    conductable = set(
+        authz.restrict(
+            Site.objects.filter(pk__in=[site.pk for site in sites]), "inspections.conduct"
+        ).values_list("pk", flat=True)
+    )
+    may = may_inspect(round, authz)
+    for site in sites:
+        site.inspection = by_site.get(site.pk)
+        site.can_start = may and site.pk in conductable
+    return sites
 
 
 def period_name(number: int, start: dt.date, end: dt.date) -> str:

@@ -12,6 +12,7 @@ from civicgrid.cases import intake, workflow
 from civicgrid.cases.models import Source
 from civicgrid.categories.models import Category
 from civicgrid.inspections.models import Inspection, ItemPhoto, ItemResult, Round
+from civicgrid.inspections.rounds import may_inspect
 from civicgrid.inspections.scoring import item_score, site_score
 from civicgrid.people.authz import Authz
 
@@ -31,17 +32,6 @@ class Busy(Exception):
         super().__init__(
             _("%(who)s 正在检查该点位，请勿重复检查。") % {"who": inspection.inspector}
         )
-
-
-def may_inspect(round: Round, authz) -> bool:
-    """Whether the person may inspect in this round: listed, or the round lists nobody
-    (the rule of `Round.objects.open_to`; reads prefetched inspectors when there are)."""
-    if not authz.has_perm("inspections.conduct"):
-        return False
-    if authz.is_superuser:
-        return True
-    listed = [person.pk for person in round.inspectors.all()]
-    return not listed or authz.user.pk in listed
 
 
 def start(round: Round, site, authz) -> tuple[Inspection, bool]:

@@ -196,21 +196,15 @@ def _round(authz, pk) -> Round:
 def round_detail(request, pk):
     authz = authz_for(request)
     round = _round(authz, pk)
-    sites = list(
-        authz.restrict(rounds.sites_in_scope(round), "sites.view")
-        .select_related("area")
-        .order_by("area_path", "point_type", "name")
+    sites = rounds.with_inspections(
+        round,
+        list(
+            authz.restrict(rounds.sites_in_scope(round), "sites.view")
+            .select_related("area")
+            .order_by("area_path", "point_type", "name")
+        ),
+        authz,
     )
-    inspections = {i.site_id: i for i in round.inspections.select_related("inspector").order_by()}
-    conductable = set(
-        authz.restrict(
-            Site.objects.filter(pk__in=[s.pk for s in sites]), "inspections.conduct"
-        ).values_list("pk", flat=True)
-    )
-    may_conduct = submission.may_inspect(round, authz)
-    for site in sites:
-        site.inspection = inspections.get(site.pk)
-        site.can_start = may_conduct and site.pk in conductable
     done = sum(1 for s in sites if s.inspection and s.inspection.status == "submitted")
     context = {
         "round": round,
