@@ -19,6 +19,7 @@ from civicgrid.areas.models import Area, Department
 from civicgrid.cases.models import OPEN, WITH_HANDLER, Case, Source, State
 from civicgrid.categories.models import CODE_PATTERN, Category
 from civicgrid.lib.keyset import Keyset
+from civicgrid.lib.widgets import QuickSelect
 
 NUMBER = re.compile(r"^\d{4}-\d{6,}$")  # six digits, more past a million cases a year
 CATEGORY_CODE = re.compile(CODE_PATTERN)
@@ -96,18 +97,22 @@ class CaseFilter(forms.Form):
     """The list's GET form. Invalid fields are left out of the filter and shown as errors."""
 
     q = forms.CharField(label=_("关键词"), required=False, max_length=100)
-    queue = forms.ChoiceField(label=_("待办"), required=False)
-    state = forms.ChoiceField(label=_("状态"), required=False)
+    queue = forms.ChoiceField(label=_("待办"), required=False, widget=QuickSelect)
+    state = forms.ChoiceField(label=_("状态"), required=False, widget=QuickSelect)
     category = forms.CharField(label=_("类别代码"), required=False, max_length=20)
     area = forms.CharField(label=_("区域编码"), required=False, max_length=20)
     source = forms.ChoiceField(
-        label=_("来源"), required=False, choices=[("", _("全部"))] + Source.choices
+        label=_("来源"),
+        required=False,
+        choices=[("", _("全部"))] + Source.choices,
+        widget=QuickSelect,
     )
     unit = DepartmentChoice(
         label=_("责任单位"),
         required=False,
         queryset=Department.objects.none(),
         empty_label=_("全部"),
+        widget=QuickSelect,
     )
     created_from = forms.DateField(
         label=_("上报日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -124,7 +129,8 @@ class CaseFilter(forms.Form):
             (q.name, q.label) for q in QUEUES.values() if authz.has_perm(q.perm)
         ]
         self.fields["state"].choices = [("", _("全部")), ("open", _("办理中"))] + State.choices
-        self.fields["unit"].queryset = departments_for(authz)
+        # Only what an option shows: a city has hundreds of departments.
+        self.fields["unit"].queryset = departments_for(authz).select_related(None).only("name")
         self.area = None
 
     def clean_category(self):

@@ -24,6 +24,8 @@ from civicgrid.lib.spreadsheets import xlsx_response
 from civicgrid.people.authz import authz_for
 
 LIST_RELATED = ("category", "grid__parent", "responsible_department", "responsible_area")
+# Area outlines are large JSON documents, and a row of a list never draws one.
+LIST_DEFERRED = tuple(f"{area}__boundary" for area in ("grid", "grid__parent", "responsible_area"))
 MAP_LIMIT = 2_000
 # Marker colours by state on the maps; the legend is drawn from the same table.
 STATE_COLOURS = {
@@ -45,8 +47,7 @@ def _is_htmx(request) -> bool:
 def case_list(request):
     authz = authz_for(request)
     form = CaseFilter(request.GET, authz)
-    cases = form.cases().select_related(*LIST_RELATED)
-    rows, cursor = page_of(cases, request.GET.get("after"))
+    rows, cursor = page_of(listed(form.cases()), request.GET.get("after"))
     _decorate(rows)
     context = {
         "form": form,
@@ -59,6 +60,11 @@ def case_list(request):
     }
     template = "cases/_rows.html" if _is_htmx(request) else "cases/list.html"
     return render(request, template, context)
+
+
+def listed(cases):
+    """Cases with what a row of a list shows, and without what it never does."""
+    return cases.select_related(*LIST_RELATED).defer(*LIST_DEFERRED)
 
 
 def _decorate(cases) -> None:

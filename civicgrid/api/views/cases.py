@@ -25,7 +25,7 @@ from civicgrid.cases import intake, workflow
 from civicgrid.cases.filters import QUEUES, CaseFilter, page_of
 from civicgrid.cases.forms import MAX_PHOTOS, PhotosField, ReportForm, StepForm, proposed_unit
 from civicgrid.cases.models import FINISHED, Case, CasePhoto, Source, State
-from civicgrid.cases.views import DETAIL_RELATED, LIST_RELATED
+from civicgrid.cases.views import DETAIL_RELATED, listed
 from civicgrid.people.models import Role
 
 MIN_YEAR, MAX_YEAR = 1900, 2999
@@ -79,7 +79,7 @@ def case_list(request):
     form = ApiCaseFilter(request.GET, request.authz)
     if not form.is_valid():
         raise form_errors(form)
-    cases = form.cases().select_related(*LIST_RELATED)
+    cases = listed(form.cases())
     return page_of(cases, request.GET.get("after"), limit(request))
 
 

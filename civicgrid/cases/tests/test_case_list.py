@@ -10,6 +10,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from civicgrid.areas.models import Department
 from civicgrid.cases.models import Case, Source, State
 from civicgrid.cases.tests.base import CaseTestCase, at
 
@@ -210,6 +211,31 @@ class CaseListTests(CaseTestCase):
         with self.assertNumQueries(len(three.captured_queries)):
             response = self.client.get("/cases/")
         self.assertEqual(len(numbers(response)), 30)
+
+    def test_a_city_administrator_filters_among_hundreds_of_departments_in_one_query(self):
+        street = self.street
+        Department.objects.bulk_create(
+            Department(code=f"T{i:03d}", name=f"测试部门{i}", street=street) for i in range(300)
+        )
+        self.login(self.admin)
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get("/cases/", {"unit": self.demo.departments["HW"].pk})
+        options = re.findall(r'<option value="(\d+)"', response.content.decode())
+        self.assertEqual(len(options), Department.objects.filter(is_active=True).count())
+        self.assertIn(
+            f'value="{self.demo.departments["HW"].pk}" selected', response.content.decode()
+        )
+        listing = [
+            q["sql"]
+            for q in queries.captured_queries
+            if q["sql"].startswith('SELECT "areas_department"') and "LIMIT" not in q["sql"]
+        ]
+        self.assertEqual(len(listing), 1)
+        # An option needs its id and name, not the department's street.
+        self.assertTrue(
+            listing[0].startswith('SELECT "areas_department"."id", "areas_department"."name" FROM')
+        )
+        self.assertNotIn("areas_area", listing[0])
 
     def test_the_list_shows_the_columns_officials_need(self):
         case = self.dispatched(address="建设路 12 号")
