@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 
@@ -161,9 +162,10 @@ def _body(request, body: Body) -> dict:
     """The request's fields: a JSON object, or multipart fields and files where allowed."""
     content_type = request.content_type or ""
     if content_type == MULTIPART and MULTIPART in body.media_types:
-        data = {key: request.POST.get(key) for key in request.POST}
+        fields, files = _multipart(request)
+        data = {key: fields.get(key) for key in fields}
         for name in body.files:
-            data[name] = request.FILES.getlist(name)
+            data[name] = files.getlist(name)
         return data
     if JSON not in body.media_types:
         raise ApiError(415, "请以 multipart/form-data 提交。")
@@ -181,6 +183,17 @@ def _body(request, body: Body) -> dict:
     if errors:
         raise ApiError.invalid(errors)
     return data
+
+
+def _multipart(request):
+    """A multipart body's fields and files: Django reads them for POST only, PUT's and
+    PATCH's here, kept as request.POST and request.FILES for the view as Django keeps POST's."""
+    try:
+        if request.method != "POST":
+            request._post, request._files = request.parse_file_upload(request.META, request)
+        return request.POST, request.FILES
+    except MultiPartParserError:
+        raise ApiError(400, "multipart/form-data 请求体有误，无法读取。") from None
 
 
 def _has_nul(value) -> bool:

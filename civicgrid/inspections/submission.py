@@ -12,7 +12,7 @@ from civicgrid.cases import intake, workflow
 from civicgrid.cases.models import Source
 from civicgrid.categories.models import Category
 from civicgrid.inspections.models import Inspection, ItemPhoto, ItemResult, Round
-from civicgrid.inspections.rounds import may_inspect
+from civicgrid.inspections.rounds import may_inspect, sites_in_scope
 from civicgrid.inspections.scoring import item_score, site_score
 from civicgrid.people.authz import Authz
 
@@ -22,6 +22,15 @@ FALLBACK_CATEGORY = {"kind": Category.Kind.LOCAL, "code": "90001"}
 
 class Submitted(ValidationError):
     """The inspection was submitted: its results and problems no longer change."""
+
+
+class Incomplete(ValidationError):
+    """Items of the checklist still have no verdict: nothing was submitted."""
+
+    def __init__(self, missing: list[Indicator]):
+        self.missing = missing
+        codes = "、".join(item.code for item in missing[:10])
+        super().__init__(_("还有 %(n)s 项未检查：%(codes)s") % {"n": len(missing), "codes": codes})
 
 
 class Busy(Exception):
@@ -34,12 +43,15 @@ class Busy(Exception):
         )
 
 
-def start(round: Round, site, authz) -> tuple[Inspection, bool]:
+def start(round: Round, site_pk: int, authz) -> tuple[Inspection, bool]:
     """Start the inspection of one site of the round, or resume it: (inspection, created).
 
-    PermissionDenied for a person who is not an inspector of the round; Busy while another
-    inspector's draft is open there. Two inspectors starting at once get one inspection.
+    Http404 for a site outside the round or the person's scopes; PermissionDenied for a
+    person who may not inspect there or is not an inspector of the round; Busy while
+    another inspector's draft is open there. Two inspectors starting at once get one.
     """
+    authz.require("inspections.conduct")
+    site = authz.get_object(sites_in_scope(round), "inspections.conduct", pk=site_pk)
     if not may_inspect(round, authz):
         raise PermissionDenied(_("您不是本轮的督查人员。"))
     inspection = Inspection.objects.filter(round=round, site=site).first()
@@ -129,12 +141,9 @@ def submit(inspection: Inspection, at=None) -> list:
     locked = _editable(inspection)
     items = checklist(locked)
     results = {r.indicator_id: r for r in locked.results.select_related("indicator")}
-    missing = [item.code for item in items if item.pk not in results]
+    missing = [item for item in items if item.pk not in results]
     if missing:
-        raise ValidationError(
-            _("还有 %(n)s 项未检查：%(codes)s")
-            % {"n": len(missing), "codes": "、".join(missing[:10])}
-        )
+        raise Incomplete(missing)
     scored = [(item, results[item.pk].verdict, results[item.pk].count) for item in items]
     total = site_score(scored)
     for item, verdict, count in scored:

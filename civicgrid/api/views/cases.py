@@ -6,11 +6,9 @@ Like every API view: `request.authz` (the token's person) is used as the pages u
 permission). Views return objects; the operation's shape turns them into JSON.
 """
 
-import mimetypes
-
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from civicgrid.api import shapes
 from civicgrid.api.errors import ApiError, form_errors
 from civicgrid.api.fields import Shape, array, form_fields, integer, string
+from civicgrid.api.files import file_response
 from civicgrid.api.operations import JSON, MULTIPART, Body, Param, operation
 from civicgrid.api.paging import AFTER, LIMIT, limit
 from civicgrid.areas.models import Department
@@ -337,13 +336,7 @@ def _photo_file(request, number, id, thumbnail: bool):
     photo = CasePhoto.objects.filter(case=case, pk=id).first()
     if photo is None:
         raise Http404
-    image = photo.thumbnail if thumbnail and photo.thumbnail else photo.image
-    try:
-        handle = image.open("rb")
-    except (OSError, ValueError):
-        raise Http404 from None
-    content_type = mimetypes.guess_type(image.name)[0] or "application/octet-stream"
-    return FileResponse(handle, content_type=content_type)
+    return file_response(photo.thumbnail if thumbnail and photo.thumbnail else photo.image)
 
 
 @operation(
