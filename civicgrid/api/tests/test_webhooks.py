@@ -1,9 +1,6 @@
 """Webhooks: signed POSTs to a real HTTP server on 127.0.0.1, retried after a failure, logged."""
 
 import json
-import threading
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -13,54 +10,14 @@ from civicgrid.api import webhooks
 from civicgrid.api.models import Webhook, WebhookDelivery
 from civicgrid.api.tests.base import ApiTestCase
 from civicgrid.demo.testing import run_worker
+from civicgrid.lib.recording_server import RecordingServer
 
 SECRET = "s3cret-shared-with-the-receiver"
 
 
-class Receiver:
-    """A real HTTP server that answers each POST with the next status in `statuses`."""
-
-    def __init__(self, *statuses):
-        self.statuses = list(statuses) or [200]
-        self.requests: list[dict] = []
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address
-        return f"http://{host}:{port}/hook"
-
-    def _handler(self):
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                receiver.requests.append({"headers": dict(self.headers), "body": body})
-                status = (
-                    receiver.statuses.pop(0) if len(receiver.statuses) > 1 else receiver.statuses[0]
-                )
-                reply = b'{"ok": true}' if status < 300 else b"oops"
-                self.send_response(status)
-                self.send_header("Content-Length", str(len(reply)))
-                self.end_headers()
-                self.wfile.write(reply)
-
-            def log_message(self, *args):
-                pass
-
-        return Handler
-
-    @contextmanager
-    def running(self):
-        thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
-        thread.start()
-        try:
-            yield self
-        finally:
-            self.server.shutdown()
-            self.server.server_close()
-            thread.join()
+def Receiver(*statuses) -> RecordingServer:
+    """A subscriber answering each POST with the next of `statuses`."""
+    return RecordingServer(statuses=statuses or (200,))
 
 
 class WebhookTests(ApiTestCase):
@@ -101,7 +58,7 @@ class WebhookTests(ApiTestCase):
                 self.committed(self.report)
             [failed] = WebhookDelivery.objects.all()
             self.assertEqual((failed.status_code, failed.delivered_at), (500, None))
-            self.assertEqual(failed.response_excerpt, "oops")
+            self.assertEqual(failed.response_excerpt, json.dumps(receiver.answer))
             [retry] = DBTaskResult.objects.filter(status="READY")
             self.assertGreater(retry.run_after, timezone.now())
             self.assertEqual(retry.args_kwargs["kwargs"], {"attempt": 2})
