@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from civicgrid.campaigns.uploads import check_document, stored_name
 from civicgrid.ledgers.models import FILE_KINDS, EntryChange, FieldKind, LedgerEntry, LedgerFile
 from civicgrid.lib.images import clean_image
+from civicgrid.lib.keyset import Keyset
 from civicgrid.lib.privacy import mask_name
 
 MAX_TEXT = 500
@@ -32,6 +33,9 @@ EARLIEST = dt.date(2000, 1, 1)
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
 # How names are separated in a masked text field ("张三、李四" → "张**、李**").
 NAME_SEPARATORS = re.compile(r"([、,，;；/\s]+)")
+# Lists of entries (the page and the API): newest first, in pages cut by (date, id).
+PAGES = Keyset("-date", "-pk")
+RELATED = ("ledger__street", "area", "created_by")
 
 
 class Conflict(Exception):
@@ -39,6 +43,18 @@ class Conflict(Exception):
 
     def __str__(self):
         return _("该记录已被他人修改，请刷新页面查看最新内容后再修改。")
+
+
+class Inactive(Exception):
+    """The ledger type is no longer in use: it takes no new entries."""
+
+    def __str__(self):
+        return _("该台账类型已停用，不能再新增记录；如需启用请联系管理员。")
+
+
+def check_active(ledger) -> None:
+    if not ledger.is_active:
+        raise Inactive
 
 
 # --- values ------------------------------------------------------------------------------
@@ -225,7 +241,7 @@ def summary(entry, full: bool = False, limit: int = 3) -> str:
 def snapshot(entry: LedgerEntry) -> dict:
     files: dict[str, list[str]] = {}
     for item in entry.files.order_by("pk"):
-        files.setdefault(item.key, []).append(item.file.name.rsplit("/", 1)[-1])
+        files.setdefault(item.key, []).append(item.basename)
     return {
         "area": entry.area.code,
         "date": entry.date.isoformat(),
@@ -249,6 +265,14 @@ def record(ledger, area, day, values: dict, by, files: dict | None = None) -> Le
     _add_files(entry, files or {})
     EntryChange.objects.create(entry=entry, by=by, before={}, after=snapshot(entry))
     return entry
+
+
+def keep_other_keys(entry: LedgerEntry, values: dict, keys=None) -> dict:
+    """`values` with the entry's values of other fields kept: fields the type no longer has,
+    or (given `keys`, the fields being edited) those not being edited."""
+    if keys is None:
+        keys = {f["key"] for f in entry.ledger.fields}
+    return {k: v for k, v in entry.values.items() if k not in keys} | values
 
 
 @transaction.atomic
@@ -279,6 +303,15 @@ def update(
     current.version += 1
     current.save()
     return EntryChange.objects.create(entry=current, by=by, before=before, after=after)
+
+
+def history(entry: LedgerEntry, full: bool = True) -> list[EntryChange]:
+    """The entry's changes, oldest first, each with `rows`: its differences as the person
+    reads them (masked fields masked unless `full`)."""
+    changes = list(entry.changes.select_related("by"))
+    for change in changes:
+        change.rows = differences(change, entry.ledger, full)
+    return changes
 
 
 def differences(change: EntryChange, ledger, full: bool = True) -> list[tuple[str, str, str]]:

@@ -7,7 +7,7 @@ from functools import reduce
 from operator import or_
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
@@ -47,6 +47,28 @@ def types_for(authz, perm: str = "ledgers.view"):
     ids = {int(part) for path in paths for part in path.split("/") if part}
     below = reduce(or_, (Q(street__path__startswith=path) for path in paths))
     return types.filter(Q(street_id__in=ids) | below)
+
+
+def records_in(authz, ledger: LedgerType) -> bool:
+    """Whether the person records anywhere in the type's street (a grid worker in a grid)."""
+    return types_for(authz, "ledgers.record").filter(pk=ledger.pk).exists()
+
+
+def ledger_for(authz, pk, perm: str = "ledgers.view") -> LedgerType:
+    """A type of the person's streets: 404 outside them, 403 without `perm` there.
+
+    Types are defined for a street and changed by its administrators (ledgers.change on
+    the street); everyone who records anywhere in the street records into them."""
+    ledger = types_for(authz).filter(pk=pk).first()
+    if ledger is None:
+        raise Http404
+    if perm == "ledgers.change":
+        allowed = authz.may(perm, ledger)
+    else:
+        allowed = perm == "ledgers.view" or records_in(authz, ledger)
+    if not allowed:
+        raise PermissionDenied
+    return ledger
 
 
 def streets_for(authz, perm: str):
@@ -266,7 +288,6 @@ class EntryForm(forms.Form):
     def _existing_files(entry) -> dict:
         found = {}
         for item in entry.files.order_by("pk") if entry else ():
-            item.basename = item.file.name.rsplit("/", 1)[-1]
             found.setdefault(item.key, []).append(item)
         return found
 
@@ -305,6 +326,28 @@ class EntryForm(forms.Form):
             except ValidationError as error:
                 self.add_error("area", error)
         return data
+
+    def record(self, by):
+        """The new entry, saved with its files and the first line of its history."""
+        data = self.cleaned_data
+        return entries.record(
+            self.ledger, data["area"], data["date"], data["values"], by, data["files"]
+        )
+
+    def update(self, by, version: int | None):
+        """The entry changed as made at `version` (Conflict if it changed since): the change
+        recorded, or None when nothing changed."""
+        data = self.cleaned_data
+        return entries.update(
+            self.entry,
+            by,
+            area=data["area"],
+            day=data["date"],
+            values=entries.keep_other_keys(self.entry, data["values"]),
+            version=version,
+            files=data["files"],
+            remove=[int(pk) for pk in data["remove"]],
+        )
 
     def _clean_files(self, data) -> dict:
         cleaned, counts = {}, {}

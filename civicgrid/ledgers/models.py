@@ -53,6 +53,7 @@ class LedgerType(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["street", "code"], name="ledger_type_code_unique")
         ]
+        indexes = [models.Index(fields=["is_active", "name"], name="ledger_type_active")]
 
     def __str__(self):
         return self.name
@@ -159,6 +160,11 @@ class LedgerFile(models.Model):
 
     def __str__(self):
         return self.file.name
+
+    @property
+    def basename(self) -> str:
+        """The file's own name, without its folders."""
+        return self.file.name.rsplit("/", 1)[-1]
 
 
 class Shop(models.Model):

@@ -160,21 +160,15 @@ def _entry(raw, found, errors) -> LedgerEntry | None:
 def apply(rows: list[Row], ledger: LedgerType, by) -> dict[str, int]:
     """Save every row: {"added", "updated", "unchanged"}."""
     counts = {"added": 0, "updated": 0, "unchanged": 0}
+    in_sheet = {f["key"] for f in sheet_fields(ledger)}
     for row in rows:
         if row.entry is None:
             entries.record(ledger, row.area, row.day, row.values, by)
             counts["added"] += 1
             continue
-        values = _keep_other_keys(row.entry, ledger, row.values)
+        values = entries.keep_other_keys(row.entry, row.values, in_sheet)
         change = entries.update(
             row.entry, by, area=row.area, day=row.day, values=values, version=None
         )
         counts["updated" if change else "unchanged"] += 1
     return counts
-
-
-def _keep_other_keys(entry: LedgerEntry, ledger: LedgerType, values: dict) -> dict:
-    """Values of fields not in the sheet (no longer in the type) stay as they were."""
-    in_sheet = {f["key"] for f in sheet_fields(ledger)}
-    kept = {key: value for key, value in entry.values.items() if key not in in_sheet}
-    return kept | values

@@ -9,7 +9,6 @@ the permission anywhere is 403; an object outside the person's scopes is 404.
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.http import Http404
@@ -32,13 +31,14 @@ from civicgrid.ledgers.forms import (
     TypeForm,
     check_field_changes,
     field_initial,
+    ledger_for,
+    records_in,
     streets_for,
     today_or,
     types_for,
 )
 from civicgrid.ledgers.ledger_types import load_ledger_types
 from civicgrid.ledgers.models import FILE_KINDS, FieldKind, LedgerEntry, LedgerType, Shop, Target
-from civicgrid.lib.keyset import Keyset
 from civicgrid.lib.spreadsheets import xlsx_response
 from civicgrid.people.authz import authz_for
 from civicgrid.people.forms import SpreadsheetUploadForm
@@ -46,7 +46,6 @@ from civicgrid.people.forms import SpreadsheetUploadForm
 PAGE_SIZE = 50
 SHOPS_PER_PAGE = 100
 HISTORY_PERIODS = 12
-ENTRY_RELATED = ("ledger__street", "area", "created_by")
 
 
 def _is_htmx(request) -> bool:
@@ -57,30 +56,8 @@ def _status(*forms) -> int:
     return 400 if any(f.errors for f in forms) else 200
 
 
-def _ledger(authz, pk, perm: str = "ledgers.view") -> LedgerType:
-    """A type of the person's streets: 404 outside them, 403 without `perm` there.
-
-    Types are defined for a street and changed by its administrators (ledgers.change on
-    the street); everyone who records anywhere in the street records into them."""
-    ledger = types_for(authz).filter(pk=pk).first()
-    if ledger is None:
-        raise Http404
-    if perm == "ledgers.change":
-        allowed = authz.may(perm, ledger)
-    else:
-        allowed = perm == "ledgers.view" or _records_in(authz, ledger)
-    if not allowed:
-        raise PermissionDenied
-    return ledger
-
-
-def _records_in(authz, ledger) -> bool:
-    """Whether the person records anywhere in the type's street (a grid worker in a grid)."""
-    return types_for(authz, "ledgers.record").filter(pk=ledger.pk).exists()
-
-
 def _inactive(request, ledger: LedgerType):
-    messages.error(request, _("该台账类型已停用，不能再新增记录；如需启用请联系管理员。"))
+    messages.error(request, str(entries.Inactive()))
     return redirect(ledger)
 
 
@@ -132,12 +109,12 @@ def load_ready(request):
 def type_detail(request, pk):
     authz = authz_for(request)
     authz.require("ledgers.view")
-    ledger = _ledger(authz, pk)
+    ledger = ledger_for(authz, pk)
     context = {
         "ledger": ledger,
         "kinds": dict(FieldKind.choices),
         "can_change": authz.may("ledgers.change", ledger),
-        "can_record": _records_in(authz, ledger),
+        "can_record": records_in(authz, ledger),
         "entries_url": reverse("ledgers:entries") + f"?ledger={ledger.pk}",
     }
     return render(request, "ledgers/type_detail.html", context)
@@ -154,7 +131,7 @@ def type_new(request):
 def type_edit(request, pk):
     authz = authz_for(request)
     authz.require("ledgers.change")
-    ledger = _ledger(authz, pk, "ledgers.change")
+    ledger = ledger_for(authz, pk, "ledgers.change")
     return _type_form(request, authz, ledger)
 
 
@@ -181,10 +158,6 @@ def _type_form(request, authz, ledger: LedgerType):
 # --- entries ----------------------------------------------------------------------------------
 
 
-# Newest first, in pages cut by (date, id).
-ENTRY_PAGES = Keyset("-date", "-pk")
-
-
 def _with_query(request, path=None, **changes) -> str:
     params = request.GET.copy()
     for key, value in changes.items():
@@ -204,8 +177,8 @@ def entry_list(request):
     authz = authz_for(request)
     authz.require("ledgers.view")
     form = EntryFilter(request.GET, authz, _visible_entries(authz))
-    rows = form.entries().select_related(*ENTRY_RELATED).order_by("-date", "-id")
-    found, cursor = ENTRY_PAGES.page(rows, request.GET.get("after"), PAGE_SIZE)
+    rows = form.entries().select_related(*entries.RELATED)
+    found, cursor = entries.PAGES.page(rows, request.GET.get("after"), PAGE_SIZE)
     for entry in found:
         entry.summary = entries.summary(entry)
     ledger = form.cleaned_data.get("ledger")
@@ -217,7 +190,7 @@ def entry_list(request):
         "first_page": not request.GET.get("after"),
         "export_url": ledger
         and _with_query(request, path=reverse("ledgers:export", args=[ledger.pk]), after=None),
-        "can_record": ledger is not None and _records_in(authz, ledger),
+        "can_record": ledger is not None and records_in(authz, ledger),
     }
     template = "ledgers/_entry_rows.html" if _is_htmx(request) else "ledgers/entry_list.html"
     return render(request, template, context)
@@ -227,15 +200,12 @@ def entry_list(request):
 def entry_new(request, pk):
     authz = authz_for(request)
     authz.require("ledgers.record")
-    ledger = _ledger(authz, pk, "ledgers.record")
+    ledger = ledger_for(authz, pk, "ledgers.record")
     if not ledger.is_active:
         return _inactive(request, ledger)
     form = EntryForm(ledger, authz, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        entry = entries.record(
-            ledger, data["area"], data["date"], data["values"], request.user, data["files"]
-        )
+        entry = form.record(request.user)
         messages.success(request, _("已记入“%(ledger)s”。") % {"ledger": ledger.name})
         if "again" in request.POST:
             return redirect("ledgers:entry-new", ledger.pk)
@@ -245,7 +215,7 @@ def entry_new(request, pk):
 
 
 def _entry(authz, pk, perm):
-    return authz.get_object(LedgerEntry.objects.select_related(*ENTRY_RELATED), perm, pk=pk)
+    return authz.get_object(LedgerEntry.objects.select_related(*entries.RELATED), perm, pk=pk)
 
 
 @require_GET
@@ -254,8 +224,6 @@ def entry_detail(request, pk):
     entry = _entry(authz, pk, "ledgers.view")
     full = authz.may("ledgers.record", entry)
     files = list(entry.files.order_by("pk"))
-    for item in files:
-        item.basename = item.file.name.rsplit("/", 1)[-1]
     fields = [
         {
             "field": f,
@@ -266,9 +234,7 @@ def entry_detail(request, pk):
         }
         for f in entry.ledger.fields
     ]
-    changes = list(entry.changes.select_related("by"))
-    for change in changes:
-        change.rows = entries.differences(change, entry.ledger, full)
+    changes = entries.history(entry, full)
     context = {"entry": entry, "fields": fields, "changes": changes, "can_edit": full}
     return render(request, "ledgers/entry_detail.html", context)
 
@@ -280,18 +246,8 @@ def entry_edit(request, pk):
     form = EntryForm(entry.ledger, authz, request.POST or None, request.FILES or None, entry)
     status = 200
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            change = entries.update(
-                entry,
-                request.user,
-                area=data["area"],
-                day=data["date"],
-                values=_keep_other_keys(entry, data["values"]),
-                version=_version(request),
-                files=data["files"],
-                remove=[int(pk) for pk in data["remove"]],
-            )
+            change = form.update(request.user, _version(request))
         except entries.Conflict as conflict:
             messages.error(request, str(conflict))
             return redirect("ledgers:entry", entry.pk)
@@ -301,12 +257,6 @@ def entry_edit(request, pk):
         status = 400
     context = {"form": form, "ledger": entry.ledger, "entry": entry}
     return render(request, "ledgers/entry_form.html", context, status=status)
-
-
-def _keep_other_keys(entry: LedgerEntry, values: dict) -> dict:
-    """Values of fields the type no longer has stay in the entry."""
-    keys = {f["key"] for f in entry.ledger.fields}
-    return {k: v for k, v in entry.values.items() if k not in keys} | values
 
 
 def _version(request) -> int | None:
@@ -320,7 +270,7 @@ def _version(request) -> int | None:
 def entries_export(request, pk):
     authz = authz_for(request)
     authz.require("ledgers.view")
-    ledger = _ledger(authz, pk)
+    ledger = ledger_for(authz, pk)
     form = EntryFilter(request.GET, authz, _visible_entries(authz).filter(ledger=ledger))
     rows = form.entries().select_related("area").order_by("date", "pk")
     full = authz.has_perm("ledgers.record")
@@ -336,7 +286,7 @@ def entries_export(request, pk):
 def entries_import(request, pk):
     authz = authz_for(request)
     authz.require("ledgers.record")
-    ledger = _ledger(authz, pk, "ledgers.record")
+    ledger = ledger_for(authz, pk, "ledgers.record")
     if not ledger.is_active:
         return _inactive(request, ledger)
     form = SpreadsheetUploadForm(request.POST or None, request.FILES or None)
