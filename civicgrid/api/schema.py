@@ -16,6 +16,7 @@ TAGS = {
     "categories": "问题类别",
     "departments": "部门",
     "inspections": "督查轮次与实地检查",
+    "ledgers": "台账",
     "meta": "接口文档",
 }
 BINARY = {"type": "string", "format": "binary"}
