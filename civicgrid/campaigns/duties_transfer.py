@@ -17,7 +17,7 @@ from civicgrid.areas.models import Area, Department
 from civicgrid.campaigns import units
 from civicgrid.campaigns.models import Campaign, Indicator, IndicatorDuty
 from civicgrid.campaigns.standards import ordered
-from civicgrid.lib.spreadsheets import SheetRows, read_sheet
+from civicgrid.lib.spreadsheets import SheetRows, cell_text, read_sheet
 from civicgrid.people.models import User
 
 HEADERS = ["指标编号", "指标名称", "牵头单位编码", "配合单位编码", "责任人"]
@@ -98,23 +98,18 @@ def parse(upload, campaign: Campaign) -> tuple[list[Row], list[str]]:
     return rows, sheet.errors
 
 
-def _text(raw, header) -> str:
-    value = raw.get(header)
-    return "" if value is None else str(value).strip()
-
-
 def _parse_row(number: int, raw: dict, sheet: SheetRows, lookups: Lookups) -> Row | None:
     errors_before = len(sheet.errors)
-    code = _text(raw, "指标编号")
+    code = cell_text(raw, "指标编号")
     indicator = lookups.indicators.get(code)
     if not code:
         sheet.error(number, _("指标编号不能为空。"))
     elif indicator is None:
         sheet.error(number, _("指标编号“%(code)s”不在本项目的测评体系中。") % {"code": code})
     row = Row(number, indicator)
-    _lead(row, _text(raw, "牵头单位编码"), sheet, lookups)
-    _partners(row, _text(raw, "配合单位编码"), sheet, lookups)
-    _person(row, _text(raw, "责任人"), sheet, lookups)
+    _lead(row, cell_text(raw, "牵头单位编码"), sheet, lookups)
+    _partners(row, cell_text(raw, "配合单位编码"), sheet, lookups)
+    _person(row, cell_text(raw, "责任人"), sheet, lookups)
     return row if len(sheet.errors) == errors_before else None
 
 

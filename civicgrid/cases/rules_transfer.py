@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from civicgrid.areas.models import Area, Department, Level
 from civicgrid.cases.models import ResponsibilityRule
 from civicgrid.categories.models import Category
-from civicgrid.lib.spreadsheets import SheetRows, read_sheet
+from civicgrid.lib.spreadsheets import SheetRows, cell_text, read_sheet
 
 HEADERS = ["类别种类", "类别代码", "大类代码", "区域编码", "责任部门编码", "责任角色", "备注"]
 ROLES = dict(ResponsibilityRule._meta.get_field("area_role").choices)
@@ -125,14 +125,9 @@ def parse(upload, authz) -> tuple[list[Row], list[str]]:
     return rows, sheet.errors
 
 
-def _text(raw, header) -> str:
-    value = raw.get(header)
-    return "" if value is None else str(value).strip()
-
-
 def _parse_row(number: int, raw: dict, sheet: SheetRows, catalogue) -> ResponsibilityRule | None:
     errors_before = len(sheet.errors)
-    rule = ResponsibilityRule(note=_text(raw, "备注"))
+    rule = ResponsibilityRule(note=cell_text(raw, "备注"))
     _parse_category(rule, number, raw, sheet, catalogue)
     _parse_area(rule, number, raw, sheet, catalogue)
     _parse_responsible(rule, number, raw, sheet, catalogue)
@@ -142,7 +137,11 @@ def _parse_row(number: int, raw: dict, sheet: SheetRows, catalogue) -> Responsib
 
 
 def _parse_category(rule, number, raw, sheet, catalogue) -> None:
-    kind_text, code, major = _text(raw, "类别种类"), _text(raw, "类别代码"), _text(raw, "大类代码")
+    kind_text, code, major = (
+        cell_text(raw, "类别种类"),
+        cell_text(raw, "类别代码"),
+        cell_text(raw, "大类代码"),
+    )
     kind = KIND_BY_LABEL.get(kind_text, "") if kind_text else ""
     if kind_text and not kind:
         labels = "、".join(str(label) for label in Category.Kind.labels)
@@ -186,7 +185,7 @@ def _category(number, sheet, catalogue, kind, code) -> Category | None:
 
 
 def _parse_area(rule, number, raw, sheet, catalogue) -> None:
-    code = _text(raw, "区域编码")
+    code = cell_text(raw, "区域编码")
     area = catalogue.areas.get(code)
     if area is not None:
         rule.area = area
@@ -197,7 +196,7 @@ def _parse_area(rule, number, raw, sheet, catalogue) -> None:
 
 
 def _parse_responsible(rule, number, raw, sheet, catalogue) -> None:
-    dept_code, role_text = _text(raw, "责任部门编码"), _text(raw, "责任角色")
+    dept_code, role_text = cell_text(raw, "责任部门编码"), cell_text(raw, "责任角色")
     if bool(dept_code) == bool(role_text):
         sheet.error(number, _("责任部门编码和责任角色须填且只填一个。"))
         return

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from civicgrid.areas.models import Area, Department, Level
 from civicgrid.campaigns.models import PointType
 from civicgrid.inspections.models import Site
-from civicgrid.lib.spreadsheets import SheetRows, read_sheet
+from civicgrid.lib.spreadsheets import SheetRows, cell_text, read_sheet
 
 HEADERS = ["名称", "点位类型", "区域编码", "纬度", "经度", "地址", "责任单位编码"]
 REQUIRED = ["名称", "点位类型", "区域编码"]
@@ -88,14 +88,9 @@ def parse(upload, authz) -> tuple[list[Row], list[str]]:
     return rows, sheet.errors
 
 
-def _text(raw, header) -> str:
-    value = raw.get(header)
-    return "" if value is None else str(value).strip()
-
-
 def _parse_row(number: int, raw: dict, sheet: SheetRows, lookups: Lookups) -> Site | None:
     errors_before = len(sheet.errors)
-    name, address = _text(raw, "名称"), _text(raw, "地址")
+    name, address = cell_text(raw, "名称"), cell_text(raw, "地址")
     if not name:
         sheet.error(number, _("名称不能为空。"))
     elif len(name) > 100:
@@ -104,7 +99,7 @@ def _parse_row(number: int, raw: dict, sheet: SheetRows, lookups: Lookups) -> Si
         sheet.error(number, _("地址不能超过 200 字。"))
     point_type = _point_type(number, raw, sheet)
     area = _area(number, raw, sheet, lookups)
-    lat, lng = _position(number, raw, sheet)
+    lat, lng = sheet.position(number, raw)
     department = _department(number, raw, sheet, lookups, area)
     if len(sheet.errors) != errors_before:
         return None
@@ -115,7 +110,7 @@ def _parse_row(number: int, raw: dict, sheet: SheetRows, lookups: Lookups) -> Si
 
 
 def _point_type(number, raw, sheet) -> str:
-    text = _text(raw, "点位类型")
+    text = cell_text(raw, "点位类型")
     if text in TYPE_BY_LABEL:
         return TYPE_BY_LABEL[text]
     if not text:
@@ -130,7 +125,7 @@ def _point_type(number, raw, sheet) -> str:
 
 
 def _area(number, raw, sheet, lookups) -> Area | None:
-    code = _text(raw, "区域编码")
+    code = cell_text(raw, "区域编码")
     area = lookups.areas.get(code)
     if area is None and not code:
         sheet.error(number, _("区域编码不能为空（填社区或网格编码）。"))
@@ -139,26 +134,8 @@ def _area(number, raw, sheet, lookups) -> Area | None:
     return area
 
 
-def _position(number, raw, sheet) -> tuple[float | None, float | None]:
-    lat_text, lng_text = _text(raw, "纬度"), _text(raw, "经度")
-    if not lat_text and not lng_text:
-        return None, None
-    if not lat_text or not lng_text:
-        sheet.error(number, _("纬度和经度须同时填写或同时留空。"))
-        return None, None
-    try:
-        lat, lng = float(lat_text), float(lng_text)
-    except ValueError:
-        sheet.error(number, _("纬度和经度须为数字，如 34.7466 和 113.6253。"))
-        return None, None
-    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
-        sheet.error(number, _("纬度应在 -90 到 90 之间，经度应在 -180 到 180 之间。"))
-        return None, None
-    return lat, lng
-
-
 def _department(number, raw, sheet, lookups, area) -> Department | None:
-    code = _text(raw, "责任单位编码")
+    code = cell_text(raw, "责任单位编码")
     if not code:
         return None
     department = lookups.departments.get(code)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from civicgrid.areas.models import Area, Level
 from civicgrid.cases.models import Case
 from civicgrid.ledgers.models import Shop
-from civicgrid.lib.spreadsheets import SheetRows, read_sheet
+from civicgrid.lib.spreadsheets import SheetRows, cell_text, read_sheet
 
 HEADERS = ["店名", "地址", "区域编码", "营业执照号", "联系人", "联系电话", "纬度", "经度"]
 REQUIRED = ["店名", "地址", "区域编码"]
@@ -73,21 +73,16 @@ def parse(upload, authz) -> tuple[list[Row], list[str]]:
     return rows, sheet.errors
 
 
-def _text(raw, header) -> str:
-    value = raw.get(header)
-    return "" if value is None else str(value).strip()
-
-
 def _parse_row(number, raw, sheet: SheetRows, areas, existing) -> Shop | None:
     before = len(sheet.errors)
-    texts = {header: _text(raw, header) for header in LIMITS}
+    texts = {header: cell_text(raw, header) for header in LIMITS}
     for header in REQUIRED:
         if header in texts and not texts[header]:
             sheet.error(number, _("%(col)s不能为空。") % {"col": header})
     for header, limit in LIMITS.items():
         if len(texts[header]) > limit:
             sheet.error(number, _("%(col)s不能超过 %(n)s 字。") % {"col": header, "n": limit})
-    code = _text(raw, "区域编码")
+    code = cell_text(raw, "区域编码")
     area = areas.get(code)
     if area is None:
         sheet.error(
@@ -96,7 +91,7 @@ def _parse_row(number, raw, sheet: SheetRows, areas, existing) -> Shop | None:
             if not code
             else _("区域编码“%(code)s”不存在或不在您的管辖范围内。") % {"code": code},
         )
-    lat, lng = _position(number, raw, sheet)
+    lat, lng = sheet.position(number, raw)
     if len(sheet.errors) != before:
         return None
     shop = existing.get((area.pk, texts["店名"])) or Shop(area=area)
@@ -104,21 +99,6 @@ def _parse_row(number, raw, sheet: SheetRows, areas, existing) -> Shop | None:
         setattr(shop, attribute, texts[header])
     shop.lat, shop.lng = lat, lng
     return shop
-
-
-def _position(number, raw, sheet) -> tuple[float | None, float | None]:
-    lat_text, lng_text = _text(raw, "纬度"), _text(raw, "经度")
-    if not lat_text and not lng_text:
-        return None, None
-    try:
-        lat, lng = float(lat_text), float(lng_text)
-    except ValueError:
-        sheet.error(number, _("纬度和经度须同时填写数字，如 35.2157 和 113.2418，或同时留空。"))
-        return None, None
-    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
-        sheet.error(number, _("纬度应在 -90 到 90 之间，经度应在 -180 到 180 之间。"))
-        return None, None
-    return lat, lng
 
 
 @transaction.atomic

@@ -56,6 +56,30 @@ class SheetRows:
             _("第 %(row)s 行：%(message)s") % {"row": row_number, "message": message}
         )
 
+    def position(self, number: int, raw: dict) -> tuple[float | None, float | None]:
+        """The row's 纬度 and 经度 (WGS-84): both or neither, numbers within range."""
+        lat_text, lng_text = cell_text(raw, "纬度"), cell_text(raw, "经度")
+        if not lat_text and not lng_text:
+            return None, None
+        if not lat_text or not lng_text:
+            self.error(number, _("纬度和经度须同时填写或同时留空。"))
+            return None, None
+        try:
+            lat, lng = float(lat_text), float(lng_text)
+        except ValueError:
+            self.error(number, _("纬度和经度须为数字，如 34.7466 和 113.6253。"))
+            return None, None
+        if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+            self.error(number, _("纬度应在 -90 到 90 之间，经度应在 -180 到 180 之间。"))
+            return None, None
+        return lat, lng
+
+
+def cell_text(raw: dict, header: str) -> str:
+    """A cell of a row read by read_sheet, as trimmed text ("" when empty)."""
+    value = raw.get(header)
+    return "" if value is None else str(value).strip()
+
 
 def read_sheet(upload, required: list[str]) -> SheetRows:
     result = SheetRows()

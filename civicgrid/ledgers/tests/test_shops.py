@@ -189,7 +189,7 @@ class ShopImportTests(ShopTestCase):
         errors = response.context["errors"]
         self.assertIn("第 2 行：店名不能为空。", errors)
         self.assertTrue(any("不存在或不在您的管辖范围内" in e for e in errors))
-        self.assertTrue(any("纬度和经度须同时填写数字" in e for e in errors))
+        self.assertTrue(any("纬度和经度须同时填写或同时留空" in e for e in errors))
         self.assertEqual(Shop.objects.count(), 1)
 
     def test_the_register_exports_as_it_imports(self):
