@@ -73,6 +73,15 @@ def check_inspector(inspection: Inspection, user) -> None:
         raise PermissionDenied(_("只有本次检查的督查人员可以修改检查结果。"))
 
 
+def may_change(inspection: Inspection, authz) -> bool:
+    """Whether the person may still change the inspection: its inspector, while a draft."""
+    return (
+        inspection.status == Inspection.Status.DRAFT
+        and inspection.inspector_id == authz.user.pk
+        and authz.may("inspections.conduct", inspection)
+    )
+
+
 def checklist(inspection: Inspection) -> list[Indicator]:
     """The field items of the campaign's pinned standard that apply to this site's type,
     in the standard's order (project, content, item)."""

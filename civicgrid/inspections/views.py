@@ -290,9 +290,7 @@ def _extra_cases(inspection) -> list:
 def _render_form(request, authz, inspection, problem_form=None, status=200):
     items = submission.checklist(inspection)
     saved = _saved_results(inspection)
-    editable = inspection.inspector_id == request.user.pk and authz.may(
-        "inspections.conduct", inspection
-    )
+    editable = submission.may_change(inspection, authz)
     previous = _open_cases_at(inspection.site, authz, exclude=inspection) if editable else []
     context = {
         "inspection": inspection,

@@ -558,11 +558,7 @@ def _detail(request, pk) -> Inspection:
         item.result, item.inspection_id = saved.get(item.pk), inspection.pk
     extra = inspection.extra_cases.select_related(*CASE_ROW).order_by("created_at", "pk")
     inspection.extra = list(extra)
-    inspection.editable = (
-        inspection.status == DRAFT
-        and inspection.inspector_id == request.user.pk
-        and authz.may("inspections.conduct", inspection)
-    )
+    inspection.editable = submission.may_change(inspection, authz)
     inspection.previous = (
         list(open_cases(inspection.site, authz, exclude=inspection).select_related(*CASE_ROW))
         if inspection.editable
