@@ -15,6 +15,8 @@ TAGS = {
     "areas": "区域",
     "categories": "问题类别",
     "departments": "部门",
+    "campaigns": "创建项目与测评指标",
+    "sites": "检查点位",
     "inspections": "督查轮次与实地检查",
     "ledgers": "台账",
     "meta": "接口文档",

@@ -55,8 +55,7 @@ def site_list(request):
     authz = authz_for(request)
     authz.require("sites.view")
     form = SiteFilter(request.GET)
-    areas = authz.restrict(Area.objects.all(), "sites.view")
-    sites = form.sites(authz.restrict(Site.objects.all(), "sites.view"), areas)
+    sites = form.visible_sites(authz)
     sites = sites.select_related("area", "department").annotate(latest=latest_percentage())
     page = Paginator(sites, SITES_PER_PAGE).get_page(request.GET.get("page"))
     params = request.GET.copy()
@@ -66,7 +65,9 @@ def site_list(request):
         "page": page,
         "query": params.urlencode(),
         "can_change": authz.has_perm("sites.change"),
-        "areas": areas.filter(level__gte=Level.STREET, level__lte=Level.COMMUNITY).order_by("path"),
+        "areas": authz.restrict(
+            Area.objects.filter(level__gte=Level.STREET, level__lte=Level.COMMUNITY), "sites.view"
+        ).order_by("path"),
     }
     return render(request, "inspections/site_list.html", context)
 
@@ -123,8 +124,7 @@ def site_edit(request, pk):
 def sites_export(request):
     authz = authz_for(request)
     authz.require("sites.view")
-    areas = authz.restrict(Area.objects.all(), "sites.view")
-    sites = SiteFilter(request.GET).sites(authz.restrict(Site.objects.all(), "sites.view"), areas)
+    sites = SiteFilter(request.GET).visible_sites(authz)
     rows = sites_transfer.export_rows(sites.select_related("area", "department"))
     return xlsx_response(_("点位.xlsx"), _("点位"), sites_transfer.HEADERS, rows)
 

@@ -2,8 +2,19 @@
 
 import datetime as dt
 
+from django.utils import timezone
+
 from civicgrid.areas.models import Area, Level
-from civicgrid.campaigns.models import Campaign, CampaignKind, Standard, StandardVersion
+from civicgrid.campaigns.models import (
+    Campaign,
+    CampaignKind,
+    Evidence,
+    EvidenceRequirement,
+    IndicatorDuty,
+    Standard,
+    StandardVersion,
+    WorkTask,
+)
 from civicgrid.inspections.tests.base import InspectionTestCase
 from civicgrid.people.models import Role, RoleAssignment, User
 
@@ -32,3 +43,36 @@ class CampaignTestCase(InspectionTestCase):
             ),
         )
         cls.other_campaign.streets.add(cls.other_street)
+
+    @classmethod
+    def add_work(cls):
+        """Work on 1.1.3 (无占道经营): 城管 leads with 市场监管; 2 copies of evidence asked, 1
+        accepted and 1 waiting; tasks done and overdue, and one campaign-wide task to do."""
+        depts = cls.demo.departments
+        duty = IndicatorDuty.objects.create(
+            campaign=cls.campaign, indicator=cls.stalls, lead=depts["CG"], person=cls.chengguan
+        )
+        duty.partners.add(depts["SJ"])
+        requirement = EvidenceRequirement.objects.create(
+            campaign=cls.campaign, indicator=cls.stalls, description="整治台账", quantity=2
+        )
+        for status in (Evidence.Status.ACCEPTED, Evidence.Status.SUBMITTED):
+            Evidence.objects.create(
+                requirement=requirement,
+                file="evidence/t.pdf",
+                uploaded_by=cls.shequ1,
+                status=status,
+            )
+        WorkTask.objects.create(  # a campaign-wide task, on no indicator
+            campaign=cls.campaign, title="制定创建方案", owner=cls.paiqian, due=dt.date(2099, 1, 1)
+        )
+        today = timezone.localdate()
+        for status, due in (("done", today), ("doing", today - dt.timedelta(days=3))):
+            WorkTask.objects.create(
+                campaign=cls.campaign,
+                indicator=cls.stalls,
+                title="整治占道",
+                owner=cls.shequ1,
+                due=due,
+                status=status,
+            )

@@ -189,34 +189,7 @@ class OverviewTests(CampaignTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        depts = cls.demo.departments
-        duty = IndicatorDuty.objects.create(
-            campaign=cls.campaign, indicator=cls.stalls, lead=depts["CG"], person=cls.chengguan
-        )
-        duty.partners.add(depts["SJ"])
-        requirement = EvidenceRequirement.objects.create(
-            campaign=cls.campaign, indicator=cls.stalls, description="整治台账", quantity=2
-        )
-        for status in (Evidence.Status.ACCEPTED, Evidence.Status.SUBMITTED):
-            Evidence.objects.create(
-                requirement=requirement,
-                file="evidence/t.pdf",
-                uploaded_by=cls.shequ1,
-                status=status,
-            )
-        WorkTask.objects.create(  # a campaign-wide task, on no indicator
-            campaign=cls.campaign, title="制定创建方案", owner=cls.paiqian, due=dt.date(2099, 1, 1)
-        )
-        today = timezone.localdate()
-        for status, due in (("done", today), ("doing", today - dt.timedelta(days=3))):
-            WorkTask.objects.create(
-                campaign=cls.campaign,
-                indicator=cls.stalls,
-                title="整治占道",
-                owner=cls.shequ1,
-                due=due,
-                status=status,
-            )
+        cls.add_work()
 
     def inspect(self, site, verdicts, round_=None):
         inspection = Inspection.objects.create(
