@@ -10,14 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from civicgrid.api.tests.base import ApiTestCase
-from civicgrid.areas.models import Area, Level
 from civicgrid.campaigns.models import PointType
 from civicgrid.cases.models import Case, Source, State
 from civicgrid.cases.tests.base import photo
 from civicgrid.inspections.models import Inspection, ItemPhoto, Round, Site
 from civicgrid.inspections.submission import save_item, submit
 from civicgrid.inspections.tests.base import InspectionTestCase
-from civicgrid.people.models import Role, RoleAssignment, User
 
 
 class InspectionApiTestCase(ApiTestCase, InspectionTestCase):
@@ -27,14 +25,7 @@ class InspectionApiTestCase(ApiTestCase, InspectionTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        far = Area.objects.create(
-            level=Level.STREET,
-            parent=cls.street.parent,
-            code=cls.street.code[:6] + "998",
-            name="外街道",
-        )
-        cls.outsider = User.objects.create(username="duban_out", name="外街道督导员")
-        RoleAssignment.objects.create(user=cls.outsider, role=Role.SUPERVISOR, area=far)
+        _far, cls.outsider = cls.other_street()
         cls.estate = Site.objects.create(
             name="幸福小区", point_type=PointType.RESIDENTIAL, area=cls.demo.grid(1, 0)
         )

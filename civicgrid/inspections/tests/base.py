@@ -3,6 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
+from civicgrid.areas.models import Area, Level
 from civicgrid.campaigns.models import (
     Campaign,
     CampaignKind,
@@ -13,6 +14,7 @@ from civicgrid.campaigns.models import (
 )
 from civicgrid.cases.tests.base import CaseTestCase
 from civicgrid.inspections.models import Inspection, Round, Site
+from civicgrid.people.models import Role, RoleAssignment, User
 
 D = Decimal
 
@@ -69,6 +71,19 @@ class InspectionTestCase(CaseTestCase):
             order=int(code.replace(".", "")),
             **fields,
         )
+
+    @classmethod
+    def other_street(cls) -> tuple[Area, User]:
+        """A second street beside the demo street, with a supervisor of its own (duban_out)."""
+        area = Area.objects.create(
+            level=Level.STREET,
+            parent=cls.street.parent,
+            code=cls.street.code[:6] + "998",
+            name="外街道",
+        )
+        outsider = User.objects.create(username="duban_out", name="外街道督导员")
+        RoleAssignment.objects.create(user=outsider, role=Role.SUPERVISOR, area=area)
+        return area, outsider
 
     def inspection(self, site=None, inspector=None):
         return Inspection.objects.create(

@@ -9,13 +9,11 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from civicgrid.areas.models import Area, Level
 from civicgrid.cases.models import Source, State
 from civicgrid.cases.tests.base import photo
 from civicgrid.inspections.models import Inspection, ItemPhoto, Round
 from civicgrid.inspections.submission import save_item, submit
 from civicgrid.inspections.tests.base import D, InspectionTestCase
-from civicgrid.people.models import Role, RoleAssignment, User
 
 MEDIA = tempfile.mkdtemp(prefix="civicgrid-media-")
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -26,14 +24,7 @@ class InspectionFormTests(InspectionTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        far = Area.objects.create(
-            level=Level.STREET,
-            parent=cls.street.parent,
-            code=cls.street.code[:6] + "998",
-            name="外街道",
-        )
-        cls.outsider = User.objects.create(username="duban_out")
-        RoleAssignment.objects.create(user=cls.outsider, role=Role.SUPERVISOR, area=far)
+        _far, cls.outsider = cls.other_street()
 
     @classmethod
     def tearDownClass(cls):

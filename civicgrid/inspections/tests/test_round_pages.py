@@ -4,27 +4,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from civicgrid.areas.models import Area, Level
 from civicgrid.campaigns.models import PointType
 from civicgrid.inspections.models import Inspection, Round, Site
 from civicgrid.inspections.rounds import sites_in_scope
 from civicgrid.inspections.submission import save_item, submit
 from civicgrid.inspections.tests.base import InspectionTestCase
-from civicgrid.people.models import Role, RoleAssignment, User
 
 
 class RoundPageTests(InspectionTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.far_street = Area.objects.create(
-            level=Level.STREET,
-            parent=cls.street.parent,
-            code=cls.street.code[:6] + "998",
-            name="外街道",
-        )
-        cls.outsider = User.objects.create(username="duban_out", name="外街道督导员")
-        RoleAssignment.objects.create(user=cls.outsider, role=Role.SUPERVISOR, area=cls.far_street)
+        cls.far_street, cls.outsider = cls.other_street()
         cls.estate = Site.objects.create(
             name="幸福小区", point_type=PointType.RESIDENTIAL, area=cls.demo.grid(1, 0)
         )

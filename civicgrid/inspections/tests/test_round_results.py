@@ -6,13 +6,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from civicgrid.areas.models import Area, Level
 from civicgrid.campaigns.models import PointType
 from civicgrid.inspections import results
 from civicgrid.inspections.models import Inspection, Site
 from civicgrid.inspections.submission import save_item, submit
 from civicgrid.inspections.tests.base import D, InspectionTestCase
-from civicgrid.people.models import Role, RoleAssignment, User
 
 
 class RoundResultsTests(InspectionTestCase):
@@ -106,14 +104,7 @@ class RoundResultsTests(InspectionTestCase):
         self.assertEqual(found.average, D("73.33"))
 
     def test_the_results_page_obeys_scope(self):
-        far = Area.objects.create(
-            level=Level.STREET,
-            parent=self.street.parent,
-            code=self.street.code[:6] + "998",
-            name="外街道",
-        )
-        outsider = User.objects.create(username="duban_out")
-        RoleAssignment.objects.create(user=outsider, role=Role.SUPERVISOR, area=far)
+        _far, outsider = self.other_street()
         self.assert_access(
             reverse("inspections:round-results", args=[self.round.pk]),
             allowed=[self.duban1, self.paiqian, self.shequ1],  # the street's round covers shequ1

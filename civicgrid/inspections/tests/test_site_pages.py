@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from civicgrid.areas.models import Area, Level
 from civicgrid.campaigns.models import PointType
 from civicgrid.cases import workflow
 from civicgrid.cases.models import State
@@ -20,19 +19,8 @@ from civicgrid.inspections.sites_transfer import HEADERS
 from civicgrid.inspections.submission import save_item, submit
 from civicgrid.inspections.tests.base import D, InspectionTestCase
 from civicgrid.people.authz import Authz
-from civicgrid.people.models import Role, RoleAssignment, User
 
 MEDIA = tempfile.mkdtemp(prefix="civicgrid-media-")
-
-
-def other_street(street: Area) -> Area:
-    """A second street beside the demo street, with a supervisor of its own."""
-    area = Area.objects.create(
-        level=Level.STREET, parent=street.parent, code=street.code[:6] + "998", name="外街道"
-    )
-    outsider = User.objects.create(username="duban_out", name="外街道督导员")
-    RoleAssignment.objects.create(user=outsider, role=Role.SUPERVISOR, area=area)
-    return area
 
 
 def xlsx(rows, headers=HEADERS) -> SimpleUploadedFile:
@@ -51,8 +39,7 @@ class SitePageTests(InspectionTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.far_street = other_street(cls.street)
-        cls.outsider = User.objects.get(username="duban_out")
+        cls.far_street, cls.outsider = cls.other_street()
         cls.far_site = Site.objects.create(
             name="外街道广场", point_type=PointType.SQUARE, area=cls.far_street
         )
