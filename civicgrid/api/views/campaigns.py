@@ -590,5 +590,5 @@ def site_update(request, site):
     authz = request.authz
     authz.require("sites.change")
     found = authz.get_object(Site.objects.select_related("area"), "sites.change", pk=site)
-    current = {**model_to_dict(found, fields=SiteForm._meta.fields), "area": found.area.code}
+    current = {**model_to_dict(found, fields=list(SiteForm.base_fields)), "area": found.area.code}
     return _saved(request, ApiSiteForm({**current, **request.data}, instance=found, authz=authz))
