@@ -4,7 +4,8 @@ rows when new ones arrive, unlike OFFSET.
     NEWEST = Keyset("-created_at", "-pk")
     rows, next_cursor = NEWEST.page(cases, request.GET.get("after"), 50)
 
-The last key must be unique (usually the primary key). A cursor is the last row's keys,
+The last key must be unique (usually the primary key). A key may be an annotation of the
+rows (an expression the database orders by). A cursor is the last row's keys,
 base64-encoded; a cursor that cannot be read starts at the first page, so an old or
 mangled link shows something sensible rather than an error.
 """
@@ -35,7 +36,7 @@ class Keyset:
 
     def after(self, rows, cursor: str | None):
         """The rows that come after `cursor` (all of them when there is none, or it is bad)."""
-        values = self._read(rows.model, cursor) if cursor else None
+        values = self._read(rows, cursor) if cursor else None
         if values is None:
             return rows
         return rows.filter(reduce(or_, (self._beyond(values, i) for i in range(len(self.keys)))))
@@ -54,7 +55,7 @@ class Keyset:
         lookup = "lt" if key.startswith("-") else "gt"
         return Q(**same, **{f"{key.lstrip('-')}__{lookup}": values[i]})
 
-    def _read(self, model, cursor: str) -> list | None:
+    def _read(self, rows, cursor: str) -> list | None:
         try:
             raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
             values = json.loads(raw.decode())
@@ -64,7 +65,7 @@ class Keyset:
             return None
         try:
             values = [
-                _field(model, key.lstrip("-")).to_python(value)
+                _field(rows, key.lstrip("-")).to_python(value)
                 for key, value in zip(self.keys, values, strict=True)
             ]
         except (ValidationError, TypeError, ValueError):
@@ -73,9 +74,11 @@ class Keyset:
 
 
 def _plausible(value) -> bool:
-    """A value a database can compare: not null, an integer within 64 bits."""
+    """A value a database can compare: not null, an integer within 64 bits, text without NUL."""
     if isinstance(value, int):
         return -(2**63) <= value < 2**63
+    if isinstance(value, str):
+        return "\x00" not in value
     return value is not None
 
 
@@ -83,5 +86,7 @@ def _attr(row, name: str):
     return row.pk if name == "pk" else getattr(row, name)
 
 
-def _field(model, name: str):
-    return model._meta.pk if name == "pk" else model._meta.get_field(name)
+def _field(rows, name: str):
+    if name in rows.query.annotations:
+        return rows.query.annotations[name].output_field
+    return rows.model._meta.pk if name == "pk" else rows.model._meta.get_field(name)

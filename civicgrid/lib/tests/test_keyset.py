@@ -1,6 +1,8 @@
 import base64
 import json
 
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.test import TestCase
 
 from civicgrid.areas.models import Area, Level
@@ -8,6 +10,9 @@ from civicgrid.lib.keyset import Keyset
 
 # Streets ordered by population (largest first), ties broken by code: a key with repeats.
 BY_POPULATION = Keyset("-population", "code")
+BY_NAME = Keyset("name", "code")
+# An annotation as a key: streets without a population count as 0, after the others.
+BY_PEOPLE = Keyset("-people", "code")
 
 
 def raw_cursor(value) -> str:
@@ -23,10 +28,11 @@ class KeysetTests(TestCase):
             )
         cls.streets = Area.objects.all()
 
-    def walk(self, size: int) -> list[str]:
+    def walk(self, size: int, keyset=BY_POPULATION, streets=None) -> list[str]:
+        streets = self.streets if streets is None else streets
         codes, cursor = [], None
         while True:
-            rows, cursor = BY_POPULATION.page(self.streets, cursor, size)
+            rows, cursor = keyset.page(streets, cursor, size)
             codes += [row.code for row in rows]
             if cursor is None:
                 return codes
@@ -57,6 +63,22 @@ class KeysetTests(TestCase):
             with self.subTest(cursor=cursor):
                 rows, _next = BY_POPULATION.page(self.streets, cursor, 3)
                 self.assertEqual(rows, first)
+
+    def test_an_annotation_is_a_key_like_a_field(self):
+        Area.objects.filter(code__in=["330100001", "330100005"]).update(population=None)
+        streets = self.streets.annotate(people=Coalesce("population", Value(0)))
+        expected = list(BY_PEOPLE.order(streets).values_list("code", flat=True))
+        self.assertEqual(expected[-2:], ["330100001", "330100005"])
+        for size in range(1, 8):
+            with self.subTest(size=size):
+                self.assertEqual(self.walk(size, BY_PEOPLE, streets), expected)
+        rows, _next = BY_PEOPLE.page(streets, raw_cursor(["many", "330100001"]), 3)
+        self.assertEqual([row.code for row in rows], expected[:3])
+
+    def test_a_cursor_with_a_nul_character_starts_at_the_first_page(self):
+        first, _next = BY_NAME.page(self.streets, None, 3)
+        rows, _next = BY_NAME.page(self.streets, raw_cursor(["街道5\x00", "330100005"]), 3)
+        self.assertEqual(rows, first)
 
     def test_a_page_costs_one_query(self):
         _rows, cursor = BY_POPULATION.page(self.streets, None, 2)
