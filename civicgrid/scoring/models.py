@@ -72,6 +72,20 @@ class Scheme(models.Model):
     def grade_bands(self) -> list[tuple[str, Decimal]]:
         return [(g, Decimal(str(floor))) for g, floor in (self.grades or DEFAULT_GRADES)]
 
+    @classmethod
+    def of(cls, campaign_id: int) -> "Scheme":
+        """The campaign's scheme, or the defaults when it has none."""
+        return cls.objects.filter(campaign=campaign_id).first() or cls()
+
+
+class PeriodQuerySet(models.QuerySet):
+    def restrict(self, authz, perm: str = "scoring.view"):
+        """The periods of the streets the person works in (without the streets join's repeats)."""
+        return self.filter(pk__in=authz.restrict(Period.objects.all(), perm).values("pk"))
+
+    def published(self):
+        return self.filter(status=Period.Status.PUBLISHED)
+
 
 class Period(models.Model):
     """A scoring period of a campaign; publishing freezes its scores."""
@@ -105,6 +119,8 @@ class Period(models.Model):
     )
     public = models.BooleanField(_("公示"), default=False, help_text=_("发布后在公示页面展示"))
 
+    objects = PeriodQuerySet.as_manager()
+
     authz_paths = ("campaign__streets__path",)
     authz_covers = ("campaign__streets__path",)
 
@@ -114,6 +130,10 @@ class Period(models.Model):
         ordering = ["-start", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "kind", "start"], name="period_unique")
+        ]
+        indexes = [
+            models.Index(fields=["status", "start"], name="period_status_start"),
+            models.Index(fields=["kind", "start"], name="period_kind_start"),
         ]
 
     def __str__(self):
@@ -125,6 +145,11 @@ class Period(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+
+class ScoreQuerySet(models.QuerySet):
+    def restrict(self, authz, perm: str = "scoring.view"):
+        return authz.restrict(self, perm)
 
 
 class Score(models.Model):
@@ -146,6 +171,8 @@ class Score(models.Model):
     rank = models.PositiveIntegerField(_("排名"), null=True)
     grade = models.CharField(_("等级"), max_length=1, blank=True)
     change = models.DecimalField(_("较上期"), max_digits=6, decimal_places=2, null=True)
+
+    objects = ScoreQuerySet.as_manager()
 
     authz_paths = ("area_path",)
     authz_departments = ("department",)

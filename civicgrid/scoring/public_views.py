@@ -40,8 +40,7 @@ def ranking(request, pk=None):
     period = get_object_or_404(periods, pk=pk) if pk else periods.first()
     rows, bands = [], []
     if period is not None:
-        scheme = Scheme.objects.filter(campaign=period.campaign_id).first() or Scheme()
-        bands = grade_labels(scheme.grade_bands())
+        bands = grade_labels(Scheme.of(period.campaign_id).grade_bands())
         scores = period.scores.filter(unit=Unit.COMMUNITY).only(
             "name", "index", "rank", "grade", "change", "period_id", "unit"
         )

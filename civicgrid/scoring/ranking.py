@@ -4,13 +4,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
 
+from django.db.models import IntegerField, QuerySet, Value
+from django.db.models.functions import Coalesce, Collate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from civicgrid.lib.keyset import Keyset
 from civicgrid.scoring.drilldown import CASE_METRICS, RATING_METRICS
-from civicgrid.scoring.models import Period, Score, Unit
+from civicgrid.scoring.models import Period, Scheme, Score, Unit
 
 # The tabs of the ranking page and the sheets of its Excel file, in this order.
 UNITS = [Unit.COMMUNITY, Unit.GRID, Unit.STREET, Unit.DEPARTMENT]
@@ -37,6 +40,12 @@ RATIOS = [
     Ratio("inspection", gettext_lazy("检查得分")),
 ]
 COUNT_LABELS = {**CASE_METRICS, **RATING_METRICS}
+# The metrics a scheme weighs beyond the ratios.
+WEIGHT_LABELS = {
+    **{r.key: r.label for r in RATIOS},
+    "rework_score": gettext_lazy("100−返工率"),
+    "registered_score": gettext_lazy("立案数分值"),
+}
 
 
 @dataclass
@@ -55,7 +64,46 @@ class Row:
 
 def ordered(scores) -> list[Score]:
     """Ranked first by rank (ties share it), then the unranked by name."""
-    return sorted(scores, key=lambda s: (s.rank is None, s.rank or 0, s.name))
+    return sorted(scores, key=lambda s: (s.rank is None, s.rank or 0, s.name, s.pk))
+
+
+# The same order in the database, for pages cut by keyset (the API): `ranked(scores)` adds the keys.
+RANKING = Keyset("place", "sort_name", "pk")
+UNRANKED = 2**31 - 1  # after every rank
+
+
+class CodePoints(Collate):
+    """Text compared by code point, as Python compares str: "C" on PostgreSQL, BINARY on SQLite."""
+
+    def __init__(self, expression):
+        super().__init__(expression, "C")
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, collation="BINARY", **extra_context)
+
+
+def ranked(scores: QuerySet) -> QuerySet:
+    """`scores` with the keys of RANKING: the order of `ordered`, in SQL."""
+    return scores.annotate(
+        place=Coalesce("rank", Value(UNRANKED), output_field=IntegerField()),
+        sort_name=CodePoints("name"),
+    )
+
+
+def tabs(scores: QuerySet) -> list[str]:
+    """The kinds of unit among `scores` (one period's, as the person sees them), in UNITS order."""
+    units = set(scores.order_by().values_list("unit", flat=True).distinct())
+    return [u for u in UNITS if u in units]
+
+
+def chosen_unit(tabs: list[str], value: str | None) -> str:
+    """The tab asked for if the person has it, else their first, else communities."""
+    return value if value in tabs else (tabs[0] if tabs else Unit.COMMUNITY)
+
+
+def weights(scheme: Scheme, unit: str) -> list[tuple[str, str, Decimal]]:
+    """(metric, label, weight) of each metric the scheme weighs for this kind of unit."""
+    return [(m, WEIGHT_LABELS.get(m, m), w) for m, w in scheme.weights_for(unit).items()]
 
 
 def _rate(score: Score, key: str) -> Decimal | None:
@@ -119,28 +167,28 @@ def filename(period: Period) -> str:
 # --- trends ------------------------------------------------------------------------------
 
 
-def trend_periods(period: Period, n: int = TREND_PERIODS) -> list[Period]:
-    """The last `n` computed periods of the same campaign and kind, up to this one."""
-    found = (
-        Period.objects.filter(
-            campaign=period.campaign_id, kind=period.kind, start__lte=period.start
-        )
-        .exclude(computed_at=None)
-        .order_by("-start")[:n]
-    )
-    return list(reversed(found))
+def trend_periods(period: Period, n: int = TREND_PERIODS, published=False) -> list[Period]:
+    """The last `n` computed (or only published) periods of the same campaign and kind,
+    up to this one."""
+    found = Period.objects.filter(
+        campaign=period.campaign_id, kind=period.kind, start__lte=period.start
+    ).exclude(computed_at=None)
+    if published:
+        found = found.published()
+    return list(reversed(found.order_by("-start")[:n]))
 
 
 def _key(score) -> tuple:
     return (score["unit"], score["area_id"], score["department_id"])
 
 
-def trends(period: Period, scores: list[Score], visible) -> dict:
+def trends(period: Period, scores: list[Score], visible, published=False) -> dict:
     """{"periods": [names], "series": {score id: [index or None per period]}} in one query.
 
-    `visible` is the person's Score queryset, so a trend shows only what they may see.
+    `visible` is the person's Score queryset, so a trend shows only what they may see;
+    `published` leaves out periods not yet published.
     """
-    periods = trend_periods(period)
+    periods = trend_periods(period, published=published)
     position = {p.pk: n for n, p in enumerate(periods)}
     wanted = {(s.unit, s.area_id, s.department_id): s.pk for s in scores}
     series = {pk: [None] * len(periods) for pk in wanted.values()}

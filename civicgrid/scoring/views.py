@@ -39,9 +39,7 @@ def _is_htmx(request) -> bool:
 
 
 def _periods(authz):
-    """The periods of the streets the person works in (without the streets join's repeats)."""
-    seen = authz.restrict(Period.objects.all(), "scoring.view").values("pk")
-    return Period.objects.filter(pk__in=seen).select_related("campaign")
+    return Period.objects.restrict(authz).select_related("campaign")
 
 
 def _period(request, pk, perm="scoring.view"):
@@ -55,7 +53,7 @@ def _period(request, pk, perm="scoring.view"):
 
 
 def _scores(authz):
-    return authz.restrict(Score.objects.all(), "scoring.view")
+    return Score.objects.restrict(authz)
 
 
 def _score(request, pk):
@@ -139,10 +137,8 @@ def period_detail(request, pk):
     authz, period = _period(request, pk)
     visible = _scores(authz)
     scores = visible.filter(period=period)
-    units = set(scores.order_by().values_list("unit", flat=True).distinct())
-    tabs = [u for u in ranking.UNITS if u in units]
-    unit = request.GET.get("unit")
-    unit = unit if unit in tabs else (tabs[0] if tabs else Unit.COMMUNITY)
+    tabs = ranking.tabs(scores)
+    unit = ranking.chosen_unit(tabs, request.GET.get("unit"))
     shown = scores.filter(unit=unit)
     communities = (
         list(scores.filter(unit=Unit.COMMUNITY).order_by("name")) if unit == Unit.GRID else []
@@ -275,10 +271,8 @@ def score_detail(request, pk):
 
 
 def _weights(score) -> list[tuple[str, Decimal]]:
-    scheme = Scheme.objects.filter(campaign=score.period.campaign_id).first() or Scheme()
-    labels = {r.key: r.label for r in ranking.RATIOS}
-    labels.update({"rework_score": _("100−返工率"), "registered_score": _("立案数分值")})
-    return [(labels.get(m, m), w) for m, w in scheme.weights_for(score.unit).items()]
+    scheme = Scheme.of(score.period.campaign_id)
+    return [(label, w) for _metric, label, w in ranking.weights(scheme, score.unit)]
 
 
 @require_GET
@@ -333,7 +327,7 @@ def _ratings_behind(request, authz, score, metric):
 def _inspections_behind(request, authz, score):
     behind = drilldown.inspections_behind(score)
     visible = authz.restrict(behind, "inspections.view").select_related("site", "round")
-    scheme = Scheme.objects.filter(campaign=score.period.campaign_id).first() or Scheme()
+    scheme = Scheme.of(score.period.campaign_id)
     weights = {t: Decimal(str(w)) for t, w in (scheme.point_type_weights or {}).items()}
     inspections = list(visible.order_by("site__name", "submitted_at"))
     items = (
