@@ -18,6 +18,7 @@ TAGS = {
     "campaigns": "创建项目与测评指标",
     "sites": "检查点位",
     "inspections": "督查轮次与实地检查",
+    "scoring": "考核排名（已发布的周期）",
     "ledgers": "台账",
     "meta": "接口文档",
 }
