@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -231,7 +232,15 @@ class Case(models.Model):
 
 
 class CaseSequence(models.Model):
-    """The last case number given in a year; numbers are never reused."""
+    """Where case numbers come from: "<year>-<n>", n counting up from 000001 within a year.
+
+    On PostgreSQL each year has a database sequence (`case_number_<year>`), made when the
+    year's first case arrives: taking a number locks nothing, so reports do not queue
+    behind each other's commit. Numbers are unique and never reused, but not gapless: a
+    report that rolls back has used its number. On SQLite (one writer) this row counts,
+    and a rolled-back report gives its number back. n has six digits, more from the
+    millionth case of a year on.
+    """
 
     year = models.PositiveIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
@@ -241,11 +250,53 @@ class CaseSequence(models.Model):
 
     @classmethod
     def next_number(cls, year: int) -> str:
-        with transaction.atomic():
-            cls.objects.get_or_create(year=year)
-            cls.objects.filter(year=year).update(last=F("last") + 1)
-            last = cls.objects.select_for_update().get(year=year).last
+        if connection.vendor == "postgresql":
+            last = cls._from_sequence(int(year))
+        else:
+            last = cls._from_row(year)
         return f"{year}-{last:06d}"
+
+    @classmethod
+    def _from_row(cls, year: int) -> int:
+        with transaction.atomic(savepoint=False):  # SQLite: the writer holds the database
+            if not cls.objects.filter(year=year).update(last=F("last") + 1):
+                return cls.objects.create(year=year, last=1).last
+            return cls.objects.get(year=year).last
+
+    @classmethod
+    def _from_sequence(cls, year: int) -> int:
+        name = f"case_number_{year}"
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(to_regclass(%s))", [name])  # NULL: no sequence yet
+            last = cursor.fetchone()[0]
+            if last is None:
+                cls._create_sequence(cursor, name, start=cls.highest_used(year) + 1)
+                cursor.execute("SELECT nextval(%s)", [name])
+                last = cursor.fetchone()[0]
+        return last
+
+    @staticmethod
+    def _create_sequence(cursor, name: str, start: int) -> None:
+        """Made in the report's transaction, so it goes if the report rolls back.
+
+        Two reports making it at once: the second waits for the first's commit, fails on
+        the catalogue's unique index, rolls back to its savepoint and uses the first's.
+        """
+        try:
+            with transaction.atomic():
+                cursor.execute(
+                    f"CREATE SEQUENCE IF NOT EXISTS {connection.ops.quote_name(name)} START {start}"
+                )
+        except IntegrityError:
+            pass
+
+    @classmethod
+    def highest_used(cls, year: int) -> int:
+        """The highest n given in a year: by the row counter or found on a case."""
+        counted = cls.objects.filter(year=year).values_list("last", flat=True).first() or 0
+        numbers = Case.objects.filter(number__startswith=f"{year}-").values_list("number")
+        highest = numbers.order_by(Length("number").desc(), "-number").first()
+        return max(counted, int(highest[0].split("-")[1]) if highest else 0)
 
 
 class AppendOnly(models.Model):

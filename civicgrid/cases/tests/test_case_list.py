@@ -18,7 +18,7 @@ MEDIA = tempfile.mkdtemp(prefix="civicgrid-media-")
 
 
 def numbers(response) -> list[str]:
-    return re.findall(r'href="/cases/(\d{4}-\d{6})/"', response.content.decode())
+    return re.findall(r'href="/cases/(\d{4}-\d{6,})/"', response.content.decode())
 
 
 @override_settings(MEDIA_ROOT=MEDIA)
