@@ -56,13 +56,14 @@ def new_token() -> str:
     return "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(10))
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # all or nothing, in the caller's transaction if any
 def report(
     *,
     category,
     description,
     lat=None,
     lng=None,
+    area=None,
     address="",
     source=Source.PATROL,
     by=None,
@@ -74,9 +75,15 @@ def report(
     public=False,
     at=None,
 ) -> Case:
-    """Create a case in state 待立案 with its first report and before-photos."""
+    """Create a case in state 待立案 with its first report and before-photos.
+
+    `area` is what `locate(lat, lng)` gave when a form's check has located the point
+    already; without it the point is located here. The case comes back with
+    `first_report`, the Report just made (its token is the reporter's tracking code).
+    """
     now = at or timezone.now()
-    grid = locate(lat, lng) if lat is not None and lng is not None else None
+    if area is None and lat is not None and lng is not None:
+        area = locate(lat, lng)
     case = Case.objects.create(
         number=CaseSequence.next_number(timezone.localtime(now).year),
         source=source,
@@ -85,14 +92,14 @@ def report(
         lat=lat,
         lng=lng,
         address=address.strip(),
-        grid=grid,
-        area_path=grid.path if grid else "",
+        grid=area,
+        area_path=area.path if area else "",
         reported_by=by if by and by.is_authenticated else None,
         created_at=now,
         severity=severity or category.severity,
         is_public=public,
     )
-    Report.objects.create(
+    case.first_report = Report.objects.create(
         case=case,
         user=case.reported_by,
         name=name,

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from civicgrid.areas.locate import locate
+from civicgrid.areas.models import Area
 from civicgrid.cases import intake
 from civicgrid.cases.models import Case, Report, Source
 from civicgrid.open311.definitions import ATTRIBUTES, category_for
@@ -49,7 +50,7 @@ def submit(client, data) -> tuple[Case, Report, ServiceRequest]:
 
 
 def _create(client, category, location, attributes, reporter, description, media_url):
-    lat, lng, address = location
+    lat, lng, address, area = location
     address = _with_landmark(address, attributes.get("landmark", ""))
     description = description or category.name
     if media_url:
@@ -60,6 +61,7 @@ def _create(client, category, location, attributes, reporter, description, media
             description=description,
             lat=lat,
             lng=lng,
+            area=area,
             address=address,
             source=Source.HOTLINE,
             name=reporter["name"],
@@ -77,18 +79,18 @@ def _create(client, category, location, attributes, reporter, description, media
             media_url=media_url,
             attributes=attributes,
         )
-    return case, case.reports.get(), submitted
+    return case, case.first_report, submitted
 
 
-def location(data) -> tuple[float | None, float | None, str]:
-    """(lat, long, address): a point inside the street, an address, or both."""
+def location(data) -> tuple[float | None, float | None, str, Area | None]:
+    """(lat, long, address, the area holding the point): a located point, an address, or both."""
     lat, lng = _text(data, "lat"), _text(data, "long")
     address = _text(data, "address_string")
     if len(address) > ADDRESS_MAX:
         raise Open311Error(400, _("address_string 不能超过 %(n)s 个字。") % {"n": ADDRESS_MAX})
     if not (lat or lng):
         if address:
-            return None, None, address
+            return None, None, address, None
         if _text(data, "address_id"):
             raise Open311Error(
                 400,
@@ -97,21 +99,24 @@ def location(data) -> tuple[float | None, float | None, str]:
                 ),
             )
         raise Open311Error(400, _("请提供问题位置：lat 和 long，或 address_string。"))
-    return *_point(lat, lng), address
+    lat, lng, area = _point(lat, lng)
+    return lat, lng, address, area
 
 
-def _point(lat: str, lng: str) -> tuple[float, float]:
+def _point(lat: str, lng: str) -> tuple[float, float, Area]:
+    """The point and the area holding it: its grid, else community, else street (属地兜底)."""
     if not (lat and lng):
         raise Open311Error(400, _("lat 和 long 须同时提供。"))
     try:
         point = float(lat), float(lng)
-        if not all(map(math.isfinite, point)) or locate(*point) is None:
+        area = locate(*point) if all(map(math.isfinite, point)) else None
+        if area is None:
             raise ValueError
     except (ValueError, ValidationError):
         raise Open311Error(
             400, _("lat/long 不在本街道的网格范围内，请核对坐标（WGS-84，纬度在前）。")
         ) from None
-    return point
+    return *point, area
 
 
 def attributes(data) -> dict[str, str]:

@@ -95,10 +95,10 @@ class ReportForm(ContactForm):
             self.add_error(None, _("请点“使用当前位置”，或在地图上点选问题的位置。"))
             return data
         try:
-            area = locate(lat, lng)
+            data["area"] = locate(lat, lng)
         except ValidationError:
-            area = None
-        if area is None:
+            data["area"] = None
+        if data["area"] is None:
             self.add_error(None, _("这个位置不在本街道的受理范围内，请在地图上重新选点。"))
         return data
 

@@ -70,7 +70,7 @@ def report(request):
         return _report_page(request, form)
     if not _phone_allowed(form):
         return _too_many(request, settings.PUBLIC_RATE_PHONE_WINDOW)
-    return _tracking(_create(form).reports.get())
+    return _tracking(_create(form).first_report)
 
 
 def _create(form) -> Case:
@@ -80,6 +80,7 @@ def _create(form) -> Case:
         description=data["description"],
         lat=data["lat"],
         lng=data["lng"],
+        area=data["area"],
         address=data["address"],
         source=Source.RESIDENT,
         photos=data["photos"],

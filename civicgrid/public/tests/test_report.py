@@ -1,4 +1,6 @@
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from civicgrid.cases.models import Case, Report, Source, State
 from civicgrid.public import categories
@@ -61,6 +63,14 @@ class ReportTests(PublicTestCase):
     def test_a_wrong_phone_number_is_explained(self):
         response = self.post_report(phone="12345")
         self.assertContains(response, "11 位手机号", status_code=400)
+
+    def test_the_place_is_located_once_for_the_check_and_the_case(self):
+        with CaptureQueriesContext(connection) as queries:
+            report = self.resident_report()
+        fetched = 'FROM "areas_area" WHERE "areas_area"."id" ='
+        areas = [q["sql"] for q in queries.captured_queries if fetched in q["sql"]]
+        self.assertEqual(len(areas), 1, areas)
+        self.assertEqual(report.case.grid, self.demo.grid(0, 0))
 
 
 class CategoryPickerTests(PublicTestCase):
