@@ -70,7 +70,7 @@ def headers_for(webhook, event, delivery, body: bytes, sent_at) -> dict[str, str
 
 
 def event_happened(event_id: int) -> None:
-    """Called on commit of every case event (cases/notify.py): the worker does the rest."""
+    """Called with every case event, in its transaction or on its commit (cases/notify.py)."""
     from civicgrid.api.models import Webhook
     from civicgrid.api.tasks import deliver_event
 

@@ -286,7 +286,7 @@ def record(case, action, by, from_state, note="", data=None, public=True, at=Non
     )
     from civicgrid.cases import notify
 
-    transaction.on_commit(lambda: notify.event_happened(event.pk))
+    notify.event_recorded(event.pk)
     return event
 
 
