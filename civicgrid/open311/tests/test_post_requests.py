@@ -2,6 +2,9 @@
 
 from unittest import mock
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from civicgrid.cases.models import Case, Report, Severity, Source, State
 from civicgrid.categories.models import Category
 from civicgrid.open311.models import ApiClient, ServiceRequest
@@ -218,3 +221,24 @@ class CreatedCaseTests(Open311TestCase):
         self.post(service_code="matter-01001")
         categories = Case.objects.order_by("id").values_list("category", flat=True)
         self.assertEqual(list(categories), [self.manhole.pk, matter.pk])
+
+
+class CostTests(Open311TestCase):
+    """What one submission asks of the database (bench/open311_inprocess.py measures it)."""
+
+    def test_a_submission_locates_its_point_once_in_a_fixed_number_of_queries(self):
+        self.post()  # the first builds the grid locator
+        with (
+            mock.patch("civicgrid.areas.locate.RECHECK_SECONDS", 3600),
+            CaptureQueriesContext(connection) as queries,
+        ):
+            self.post()
+        sql = [query["sql"] for query in queries.captured_queries]
+        # The submission's transaction is a savepoint only inside the test's: its pair is
+        # the only one (intake makes none of its own).
+        self.assertEqual(len([q for q in sql if "SAVEPOINT" in q]), 2)
+        # client, service, area, number (2 on SQLite: its row), case, report, event,
+        # notification task, webhooks, service request
+        sql = [q for q in sql if "SAVEPOINT" not in q]
+        self.assertEqual(len(sql), 10 if connection.vendor == "postgresql" else 11, sql)
+        self.assertEqual(len([q for q in sql if 'FROM "areas_area"' in q]), 1)
