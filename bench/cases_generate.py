@@ -9,9 +9,10 @@ database; until then it prints "not measured" rows and exits 0.
 1. Generate `--cases` cases (seeded) over the city's 10^4 grids, spread over `--days`
    days and over the states, with plausible times, deadlines and responsible
    departments, written with one COPY per batch; skipped when the database already
-   holds that many (bench/run --reuse). Case numbers follow `CaseSequence`, which is
-   moved past them so intake goes on numbering.
-2. Time `intake.report(...)` in this process: ms per call, p50/p95/p99.
+   holds that many (bench/run --reuse). `prepare_sequences` then moves the app's
+   numbering (`CaseSequence`, and each year's PostgreSQL sequence) past them.
+2. Time `intake.report(...)` in this process: ms per call, p50/p95/p99; then reports/s
+   with `--processes` concurrent callers.
 3. If `/cases/` resolves, serve with gunicorn (2 workers) and load the case list as
    a superuser and as a street administrator (scoped: a path-prefix filter).
 """
@@ -215,18 +216,15 @@ def time_intake(calls: int) -> None:
     )
 
 
-def intake_worker(seconds: float, numbering: str, seed: int, queue) -> None:
+def intake_worker(seconds: float, variant: str, seed: int, queue) -> None:
     """One process calling intake.report in a loop (the body of an Open311 POST, minus HTTP)."""
     from django.apps import apps
     from django.db import connection
     from grid_lookup import sample_points
 
     from civicgrid.cases.intake import report
-    from civicgrid.cases.models import CaseSequence
 
-    if numbering != "app":
-        CaseSequence.next_number = classmethod(_number_from_sequence)
-    if numbering == "sequence, no fsync wait":
+    if variant == "no fsync wait":
         with connection.cursor() as cursor:  # diagnostic only: what the disk's fsync costs
             cursor.execute("SET synchronous_commit TO off")
     category = apps.get_model("categories", "Category")
@@ -249,20 +247,11 @@ def intake_worker(seconds: float, numbering: str, seed: int, queue) -> None:
     queue.put(durations)
 
 
-def _number_from_sequence(cls, year: int) -> str:
-    """Prototype: a PostgreSQL sequence per year; no row lock held to the commit (gaps possible)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(%s)", [f"bench_case_number_{year}"])
-        return f"{year}-{cursor.fetchone()[0]:06d}"
-
-
 def prepare_sequences() -> None:
-    """Start each year's prototype sequence, and CaseSequence, past every number in use.
+    """Start the app's numbering of each year past every number in use.
 
-    Both numberings write into the same table across runs, so each must begin after the
-    highest number either has given; call this again after a prototype has run.
+    COPY writes numbers the app did not give: `CaseSequence` is set to the highest, and
+    the year's PostgreSQL sequence dropped, so that the app makes it again past them.
     """
     from django.db import connection
 
@@ -277,11 +266,11 @@ def prepare_sequences() -> None:
         for year in range(2024, 2031):
             last = used.get(year, 0)
             CaseSequence.objects.update_or_create(year=year, defaults={"last": last})
-            cursor.execute(f"DROP SEQUENCE IF EXISTS bench_case_number_{year}")
-            cursor.execute(f"CREATE SEQUENCE bench_case_number_{year} START {last + 1}")
+            cursor.execute(f"DROP SEQUENCE IF EXISTS case_number_{year}")
+            cursor.execute(f"DROP SEQUENCE IF EXISTS bench_case_number_{year}")  # old runs
 
 
-def intake_throughput(processes: int, seconds: float, numbering: str) -> None:
+def intake_throughput(processes: int, seconds: float, variant: str) -> None:
     """reports/s and latency with `processes` concurrent callers, as 2 app workers would be."""
     import multiprocessing
 
@@ -290,7 +279,7 @@ def intake_throughput(processes: int, seconds: float, numbering: str) -> None:
     connections.close_all()  # no connection may cross the fork
     queue = multiprocessing.Queue()
     children = [
-        multiprocessing.Process(target=intake_worker, args=(seconds, numbering, SEED + n, queue))
+        multiprocessing.Process(target=intake_worker, args=(seconds, variant, SEED + n, queue))
         for n in range(processes)
     ]
     for child in children:
@@ -303,10 +292,9 @@ def intake_throughput(processes: int, seconds: float, numbering: str) -> None:
         raise RuntimeError(errors[0])
     durations = [d for r in results for d in r]
     how = {
-        "app": "numbering by the CaseSequence row (as committed)",
-        "sequence": "prototype: numbering by a PG sequence",
-        "sequence, no fsync wait": "… and synchronous_commit off (diagnostic)",
-    }[numbering]
+        "app": "as committed",
+        "no fsync wait": "synchronous_commit off (diagnostic)",
+    }[variant]
     emit(
         f"intake.report() × {processes} processes, {how}",
         round(len(durations) / seconds),
@@ -442,11 +430,10 @@ def main():
         return
     generate(args.cases, args.days)
     try:
-        time_intake(args.intake)
         prepare_sequences()
-        for numbering in ("app", "sequence", "sequence, no fsync wait"):
-            intake_throughput(args.processes, args.duration, numbering)
-            prepare_sequences()
+        time_intake(args.intake)
+        for variant in ("app", "no fsync wait"):
+            intake_throughput(args.processes, args.duration, variant)
     except Exception as error:  # the list can still be measured
         emit("intake.report()", "FAILED", "", note=f"{type(error).__name__}: {error}"[:300])
     time_case_list(args.concurrency, args.duration)

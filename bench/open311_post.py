@@ -2,6 +2,8 @@
 
     python bench/open311_post.py [-c 4 8] [-d 10]
 
+(Queries, commits and CPU per POST without a server: open311_inprocess.py.)
+
 Makes an `ApiClient` with a known key (and opens a few categories to residents if the
 catalogue opened none), then posts form-encoded reports at random points of the city
 (seeded) at each concurrency for `-d` seconds and reports req/s and p50/p95/p99. Run
@@ -21,8 +23,6 @@ from server import Server
 
 SEED = 311
 TARGET = "≥ 500 req/s with p99 ≤ 50 ms"
-# Changes proposed for the app, measured through bench/prototype_wsgi.py.
-PROTOTYPES = ["sequence", "enqueue", "locate_once", "sequence,enqueue,locate_once"]
 
 
 def ready() -> str:
@@ -91,7 +91,7 @@ def main():
     make_body = bodies(key, services)
     with Server(workers=2) as server:
         for concurrency in args.concurrency:
-            measure(server, make_body, concurrency, args.duration, "as committed")
+            measure(server, make_body, concurrency, args.duration)
         rss = max(server.worker_rss())
     emit(
         "web worker RSS after Open311 POSTs (max of 2)",
@@ -102,15 +102,9 @@ def main():
         ok=rss <= 120 / 1.048576,
         note="the grid locator is loaded in each worker",
     )
-    for changes in PROTOTYPES:
-        prepare_sequences()  # past the numbers the last run gave
-        env = {"BENCH_PROTOTYPE": changes}
-        with Server(workers=2, app="prototype_wsgi:application", env=env) as server:
-            measure(server, make_body, max(args.concurrency), args.duration, changes)
-    prepare_sequences()
 
 
-def measure(server, make_body, concurrency: int, duration: float, variant: str) -> None:
+def measure(server, make_body, concurrency: int, duration: float) -> None:
     load = Load(
         urls=[server.url("/open311/v2/requests.json")],
         method="POST",
@@ -126,20 +120,20 @@ def measure(server, make_body, concurrency: int, duration: float, variant: str) 
     meter = CpuMeter(server.worker_pids()).start()
     result = run(load)
     cpu = meter.stop()
-    committed = variant == "as committed"
     ok = result["rps"] >= 500 and result["p99_ms"] <= 50 and not result["errors"]
     emit(
-        f"Open311 POST, c={concurrency}, {variant if committed else 'prototype: ' + variant}",
+        f"Open311 POST, c={concurrency}",
         result["rps"],
         "req/s",
-        TARGET if committed else "",
+        TARGET,
         note=(
             f"p50 / p95 / p99 {result['p50_ms']} / {result['p95_ms']} / "
             f"{result['p99_ms']} ms; {result['requests']} requests, "
             f"{result['errors']} errors {result['statuses']}; "
             f"CPU per request: app + PostgreSQL = {per_request(cpu, result['requests'])} ms"
         ),
-        **({"key": "open311_post", "ok": ok} if committed else {}),
+        key="open311_post",
+        ok=ok,
     )
 
 

@@ -31,6 +31,7 @@ SCRIPTS = [  # (name, arguments, timeout in seconds)
     ("thumbnail_rss", [], 300),
     ("http_login", [], 120),
     ("cases_generate", [], 1800),
+    ("open311_inprocess", [], 300),
     ("open311_post", [], 300),
     ("scoring_period", [], 600),
     ("dashboard", [], 2400),
