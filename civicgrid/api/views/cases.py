@@ -328,12 +328,12 @@ def case_photos(request, number):
     return _detail(request, number)
 
 
-PHOTO_ID = Param("id", integer(gettext_lazy("照片 id")), "path", True)
+PHOTO = Param("photo", integer(gettext_lazy("照片 id")), "path", True)
 
 
-def _photo_file(request, number, id, thumbnail: bool):
+def _photo_file(request, number, photo_id: int, thumbnail: bool):
     case = request.authz.get_object(Case.objects.all(), "cases.view", number=number)
-    photo = CasePhoto.objects.filter(case=case, pk=id).first()
+    photo = CasePhoto.objects.filter(case=case, pk=photo_id).first()
     if photo is None:
         raise Http404
     return file_response(photo.thumbnail if thumbnail and photo.thumbnail else photo.image)
@@ -341,27 +341,27 @@ def _photo_file(request, number, id, thumbnail: bool):
 
 @operation(
     "GET",
-    "/cases/{number}/photos/{id}",
+    "/cases/{number}/photos/{photo}",
     summary=gettext_lazy("照片文件"),
     tag="cases",
-    params=(NUMBER, PHOTO_ID),
+    params=(NUMBER, PHOTO),
     binary="image/jpeg",
     errors=(404,),
     name="case_photo",
 )
-def case_photo(request, number, id):
-    return _photo_file(request, number, id, thumbnail=False)
+def case_photo(request, number, photo):
+    return _photo_file(request, number, photo, thumbnail=False)
 
 
 @operation(
     "GET",
-    "/cases/{number}/photos/{id}/thumbnail",
+    "/cases/{number}/photos/{photo}/thumbnail",
     summary=gettext_lazy("照片缩略图（尚未生成时为原图）"),
     tag="cases",
-    params=(NUMBER, PHOTO_ID),
+    params=(NUMBER, PHOTO),
     binary="image/jpeg",
     errors=(404,),
     name="case_photo_thumbnail",
 )
-def case_photo_thumbnail(request, number, id):
-    return _photo_file(request, number, id, thumbnail=True)
+def case_photo_thumbnail(request, number, photo):
+    return _photo_file(request, number, photo, thumbnail=True)
