@@ -141,7 +141,8 @@ class FuzzTests(ApiTestCase, ScoringTestCase):
                     for path_parameters in fixed:
                         with self.subTest(operation.label, mode=mode.value, **path_parameters):
                             statuses = self.fuzz(operation, mode, examples, path_parameters)
-                            if path_parameters and operation.method.upper() == "GET":
+                            valid = mode == GenerationMode.POSITIVE
+                            if valid and path_parameters and operation.method.upper() == "GET":
                                 # The real object was found: the answers were checked too.
                                 self.assertTrue(any(s < 300 for s in statuses), statuses)
 
