@@ -98,3 +98,10 @@ def unauthorized(invalid_token: bool) -> ApiError:
 def form_errors(form) -> ApiError:
     """A bound Django form's errors as 400, field by field ("__all__" for the whole form)."""
     return ApiError.invalid({name: list(errors) for name, errors in form.errors.items()})
+
+
+def valid(form):
+    """The bound form, checked: 400 naming each wrong field unless it is valid."""
+    if not form.is_valid():
+        raise form_errors(form)
+    return form

@@ -90,6 +90,8 @@ class Field:
             return [self.items.dump(item, ctx) for item in value]
         if self.format == "date-time":
             return local_iso(value)
+        if self.type == "number":
+            return float(value)  # a Decimal too: JsonResponse would write it as a string
         if self.type == "string":
             return str(value)
         return value

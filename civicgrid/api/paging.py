@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civicgrid.api.errors import ApiError
-from civicgrid.api.fields import integer, string
+from civicgrid.api.fields import form_fields, integer, string
 from civicgrid.api.operations import Param
 from civicgrid.lib.keyset import Keyset
 
@@ -17,6 +17,11 @@ LIMIT = Param(
 )
 AFTER = Param("after", string(gettext_lazy("上一页返回的 next 游标")))
 PAGING = (AFTER, LIMIT)
+
+
+def list_params(filter_form, **kwargs) -> tuple[Param, ...]:
+    """A list's query parameters: its filter form's fields (see fields.form_fields), then paging."""
+    return (*(Param(name, f) for name, f in form_fields(filter_form, **kwargs).items()), *PAGING)
 
 
 def limit(request, default: int = DEFAULT_LIMIT) -> int:

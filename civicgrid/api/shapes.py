@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicgrid.api.fields import Field, Shape, array, boolean, integer, moment, number, obj, string
 from civicgrid.areas.models import Level
+from civicgrid.campaigns.models import PointType
 from civicgrid.cases import export
 from civicgrid.cases.models import Closure, Pending, Source, State
 from civicgrid.cases.timeline import event_label, reporters, who
@@ -41,6 +42,19 @@ AREA_REF = Shape(
         "level": integer(_("层级：30 街道、40 工作区、50 社区/村、60 网格等"), enum=LEVELS),
     },
 )
+
+
+# A site as every part of the API names it (the site list adds its unit and figures).
+SITE_REF_FIELDS = {
+    "id": integer(_("点位 id"), get=lambda s, r: s.pk),
+    "name": string(_("名称")),
+    "point_type": string(_("点位类型"), enum=tuple(PointType.values)),
+    "point_type_label": string(_("点位类型（中文）"), get=lambda s, r: s.get_point_type_display()),
+    "area": obj(AREA_REF, _("所在区域")),
+    "address": string(_("地址")),
+    "lat": number(_("纬度（WGS-84）"), nullable=True),
+    "lng": number(_("经度（WGS-84）"), nullable=True),
+}
 
 
 def _responsible(case, request):

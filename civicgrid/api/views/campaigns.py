@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from civicgrid.api import shapes
-from civicgrid.api.errors import form_errors
+from civicgrid.api.errors import valid
 from civicgrid.api.fields import (
     Shape,
     array,
@@ -29,7 +29,7 @@ from civicgrid.api.fields import (
     string,
 )
 from civicgrid.api.operations import Body, Param, operation
-from civicgrid.api.paging import PAGING, page
+from civicgrid.api.paging import list_params, page
 from civicgrid.areas.models import Area
 from civicgrid.campaigns import overview, standards
 from civicgrid.campaigns.models import Campaign, CampaignKind, Indicator, PointType
@@ -45,17 +45,6 @@ SITE_ORDER = Keyset("area_path", "point_type", "name", "pk")  # the site list pa
 CAMPAIGN = Param("campaign", integer(gettext_lazy("创建项目 id")), "path", True)
 SITE = Param("site", integer(gettext_lazy("点位 id")), "path", True)
 DEPTHS = tuple(int(depth) for depth in Indicator.Level)
-
-
-def _float(value) -> float | None:
-    return float(value) if value is not None else None
-
-
-def _valid(form):
-    """The form, checked: 400 naming each wrong field unless it is valid."""
-    if not form.is_valid():
-        raise form_errors(form)
-    return form
 
 
 # Campaigns
@@ -215,7 +204,7 @@ def _campaigns():
     "/campaigns",
     summary=gettext_lazy("您范围内的创建项目"),
     tag="campaigns",
-    params=(*(Param(name, f) for name, f in form_fields(CampaignFilter).items()), *PAGING),
+    params=list_params(CampaignFilter),
     response=CAMPAIGN_PAGE,
     errors=(403,),
     description=gettext_lazy(
@@ -226,7 +215,7 @@ def _campaigns():
 def campaign_list(request):
     authz = request.authz
     authz.require("campaigns.view")
-    form = _valid(CampaignFilter(request.GET))
+    form = valid(CampaignFilter(request.GET))
     return page(request, form.campaigns(_campaigns().restrict(authz)), NEWEST)
 
 
@@ -283,7 +272,7 @@ INDICATOR = Shape(
         "deduction_per_count": number(
             gettext_lazy("每处扣分；为空表示不合格扣该项全部分值"),
             nullable=True,
-            get=lambda i, r: _float(i.deduction_per_count),
+            get=lambda i, r: i.deduction_per_count,
         ),
         "negative": string(
             gettext_lazy("负面清单：空字符串 否；deduct 额外扣分；cap 封顶得分率"),
@@ -292,7 +281,7 @@ INDICATOR = Shape(
         "negative_value": number(
             gettext_lazy("负面清单的扣分或封顶得分率（%）"),
             nullable=True,
-            get=lambda i, r: _float(i.negative_value),
+            get=lambda i, r: i.negative_value,
         ),
         "category": obj(
             shapes.CATEGORY_REF,
@@ -367,7 +356,7 @@ def campaign_indicators(request, campaign):
     found = request.authz.get_object(
         Campaign.objects.select_related("version__standard"), "campaigns.view", pk=campaign
     )
-    form = _valid(IndicatorFilter(request.GET))
+    form = valid(IndicatorFilter(request.GET))
     tree = standards.tree(found.version)
     codes = {item.pk: item.code for item in tree}
     for item in tree:
@@ -381,27 +370,18 @@ SITE_RELATED = ("area", "department__street")
 SITE_DEFERRED = ("area__boundary", "department__street__boundary")
 
 SITE_FIELDS = {
-    "id": integer(gettext_lazy("点位 id"), get=lambda s, r: s.pk),
+    **shapes.SITE_REF_FIELDS,
     "url": string(
         gettext_lazy("本接口中该点位的地址"),
         get=lambda s, r: reverse("api:site_detail", args=[s.pk]),
     ),
     "web_url": string(gettext_lazy("点位页面的地址"), get=lambda s, r: s.get_absolute_url()),
-    "name": string(gettext_lazy("名称")),
-    "point_type": string(gettext_lazy("点位类型"), enum=tuple(PointType.values)),
-    "point_type_label": string(
-        gettext_lazy("点位类型（中文）"), get=lambda s, r: s.get_point_type_display()
-    ),
-    "area": obj(shapes.AREA_REF, gettext_lazy("所在区域")),
-    "address": string(gettext_lazy("地址")),
-    "lat": number(gettext_lazy("纬度（WGS-84）"), nullable=True),
-    "lng": number(gettext_lazy("经度（WGS-84）"), nullable=True),
     "department": obj(shapes.DEPARTMENT, gettext_lazy("责任单位"), nullable=True),
     "is_active": boolean(gettext_lazy("启用")),
     "latest_percentage": number(
         gettext_lazy("最近一次已提交检查的得分率（%），与点位列表页面相同；没有时为空"),
         nullable=True,
-        get=lambda s, r: _float(s.latest),
+        get=lambda s, r: s.latest,
     ),
 }
 SITE_ITEM = Shape("Site", gettext_lazy("检查点位"), SITE_FIELDS)
@@ -418,17 +398,15 @@ SITE_INSPECTION = Shape(
         "round": integer(gettext_lazy("督查轮次 id"), get=lambda h, r: h[0].round_id),
         "round_name": string(gettext_lazy("轮次名称"), get=lambda h, r: h[0].round.name),
         "submitted_at": moment(gettext_lazy("提交时间"), get=lambda h, r: h[0].submitted_at),
-        "score": number(gettext_lazy("得分"), nullable=True, get=lambda h, r: _float(h[0].score)),
-        "max_score": number(
-            gettext_lazy("满分"), nullable=True, get=lambda h, r: _float(h[0].max_score)
-        ),
+        "score": number(gettext_lazy("得分"), nullable=True, get=lambda h, r: h[0].score),
+        "max_score": number(gettext_lazy("满分"), nullable=True, get=lambda h, r: h[0].max_score),
         "percentage": number(
-            gettext_lazy("得分率（%）"), nullable=True, get=lambda h, r: _float(h[0].percentage)
+            gettext_lazy("得分率（%）"), nullable=True, get=lambda h, r: h[0].percentage
         ),
         "change": number(
             gettext_lazy("较上一次得分率的变化（百分点）；第一次为空"),
             nullable=True,
-            get=lambda h, r: _float(h[1]),
+            get=lambda h, r: h[1],
         ),
     },
 )
@@ -461,7 +439,7 @@ SITE_DETAIL = Shape(
     "/sites",
     summary=gettext_lazy("您范围内的点位（与点位页面相同的筛选）"),
     tag="sites",
-    params=(*(Param(name, f) for name, f in form_fields(SiteFilter).items()), *PAGING),
+    params=list_params(SiteFilter),
     response=SITE_PAGE,
     errors=(403, 404),
     description=gettext_lazy(
@@ -473,7 +451,7 @@ SITE_DETAIL = Shape(
 def site_list(request):
     authz = request.authz
     authz.require("sites.view")
-    form = _valid(SiteFilter(request.GET))
+    form = valid(SiteFilter(request.GET))
     sites = form.visible_sites(authz)
     if form.cleaned_data["area"] and form.area is None:
         raise Http404
@@ -549,7 +527,7 @@ SITE_REQUEST = Shape(
 
 def _saved(request, form) -> Site:
     with transaction.atomic():
-        site = _valid(form).save()
+        site = valid(form).save()
     return _site(request, site.pk)
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civicgrid.api import shapes
-from civicgrid.api.errors import ApiError, form_errors
+from civicgrid.api.errors import ApiError, form_errors, valid
 from civicgrid.api.fields import (
     Shape,
     array,
@@ -28,7 +28,7 @@ from civicgrid.api.fields import (
 )
 from civicgrid.api.files import file_response
 from civicgrid.api.operations import JSON, MULTIPART, Body, Param, operation
-from civicgrid.api.paging import PAGING, page
+from civicgrid.api.paging import PAGING, list_params, page
 from civicgrid.campaigns.models import Indicator, PointType
 from civicgrid.cases.forms import MAX_PHOTOS, category_from
 from civicgrid.cases.models import Case
@@ -54,10 +54,6 @@ INDICATOR_ID = Param(
     "indicator", integer(gettext_lazy("检查条目 id（检查详情 items[].indicator）")), "path", True
 )
 PHOTO_ID = Param("photo", integer(gettext_lazy("检查照片 id")), "path", True)
-
-
-def _float(value) -> float | None:
-    return float(value) if value is not None else None
 
 
 # Shapes
@@ -145,19 +141,7 @@ ROUND_DETAIL = Shape(
     },
 )
 
-SITE_FIELDS = {
-    "id": integer(gettext_lazy("点位 id"), get=lambda s, r: s.pk),
-    "name": string(gettext_lazy("名称")),
-    "point_type": string(gettext_lazy("点位类型"), enum=tuple(PointType.values)),
-    "point_type_label": string(
-        gettext_lazy("点位类型（中文）"), get=lambda s, r: s.get_point_type_display()
-    ),
-    "area": obj(shapes.AREA_REF, gettext_lazy("所在区域")),
-    "address": string(gettext_lazy("地址")),
-    "lat": number(gettext_lazy("纬度（WGS-84）"), nullable=True),
-    "lng": number(gettext_lazy("经度（WGS-84）"), nullable=True),
-}
-INSPECTED_SITE = Shape("InspectedSite", gettext_lazy("检查的点位"), SITE_FIELDS)
+INSPECTED_SITE = Shape("InspectedSite", gettext_lazy("检查的点位"), shapes.SITE_REF_FIELDS)
 
 INSPECTION_FIELDS = {
     "id": integer(gettext_lazy("实地检查 id"), get=lambda i, r: i.pk),
@@ -173,16 +157,14 @@ INSPECTION_FIELDS = {
     "status_label": string(gettext_lazy("状态（中文）"), get=lambda i, r: i.get_status_display()),
     "started_at": moment(gettext_lazy("开始时间")),
     "submitted_at": moment(gettext_lazy("提交时间；未提交为空"), nullable=True),
-    "score": number(
-        gettext_lazy("得分；提交后才有"), nullable=True, get=lambda i, r: _float(i.score)
-    ),
+    "score": number(gettext_lazy("得分；提交后才有"), nullable=True, get=lambda i, r: i.score),
     "max_score": number(
-        gettext_lazy("满分；提交后才有"), nullable=True, get=lambda i, r: _float(i.max_score)
+        gettext_lazy("满分；提交后才有"), nullable=True, get=lambda i, r: i.max_score
     ),
     "percentage": number(
         gettext_lazy("得分率（%）；提交后才有"),
         nullable=True,
-        get=lambda i, r: _float(i.percentage),
+        get=lambda i, r: i.percentage,
     ),
 }
 INSPECTION = Shape("Inspection", gettext_lazy("一次实地检查"), INSPECTION_FIELDS)
@@ -192,7 +174,7 @@ ROUND_SITE = Shape(
     "RoundSite",
     gettext_lazy("本轮的一个点位及其检查情况"),
     {
-        **SITE_FIELDS,
+        **shapes.SITE_REF_FIELDS,
         "status": string(
             gettext_lazy("none 未检查；draft 检查中；submitted 已提交"),
             enum=("none", DRAFT, SUBMITTED),
@@ -274,7 +256,7 @@ CHECKLIST_ITEM = Shape(
         "deduction_per_count": number(
             gettext_lazy("每处扣分；为空表示不合格扣全部分值（此时不合格须填问题处数）"),
             nullable=True,
-            get=lambda i, r: _float(i.deduction_per_count),
+            get=lambda i, r: i.deduction_per_count,
         ),
         "negative": string(
             gettext_lazy("负面清单：deduct 额外扣分；cap 封顶得分率；空字符串表示不是"),
@@ -291,7 +273,7 @@ CHECKLIST_ITEM = Shape(
         "score": number(
             gettext_lazy("得分；提交后才有"),
             nullable=True,
-            get=lambda i, r: _float(i.result.score) if i.result else None,
+            get=lambda i, r: i.result.score if i.result else None,
         ),
         "saved_at": moment(
             gettext_lazy("保存时间；未检查为空"), nullable=True, get=_saved("updated_at")
@@ -375,19 +357,12 @@ class RoundFilter(forms.Form):
         return rows
 
 
-def _checked(form_class, request) -> forms.Form:
-    form = form_class(request.GET)
-    if not form.is_valid():
-        raise form_errors(form)
-    return form
-
-
 @operation(
     "GET",
     "/rounds",
     summary=gettext_lazy("督查轮次列表"),
     tag="inspections",
-    params=(*(Param(n, f) for n, f in form_fields(RoundFilter).items()), *PAGING),
+    params=list_params(RoundFilter),
     response=ROUND_PAGE,
     errors=(403,),
     description=gettext_lazy(
@@ -398,7 +373,7 @@ def _checked(form_class, request) -> forms.Form:
 def round_list(request):
     authz = request.authz
     authz.require("inspections.view")
-    form = _checked(RoundFilter, request)
+    form = valid(RoundFilter(request.GET))
     rows = Round.objects.filter(pk__in=authz.restrict(Round.objects.all(), "inspections.view"))
     rows = form.rounds(rows, request.user).select_related("campaign")
     return page(request, rows.prefetch_related("inspectors"), ROUND_ORDER)
@@ -524,7 +499,7 @@ class InspectionFilter(forms.Form):
     "/inspections",
     summary=gettext_lazy("实地检查列表"),
     tag="inspections",
-    params=(*(Param(n, f) for n, f in form_fields(InspectionFilter).items()), *PAGING),
+    params=list_params(InspectionFilter),
     response=INSPECTION_PAGE,
     errors=(403,),
     description=gettext_lazy(
@@ -535,7 +510,7 @@ class InspectionFilter(forms.Form):
 def inspection_list(request):
     authz = request.authz
     authz.require("inspections.view")
-    form = _checked(InspectionFilter, request)
+    form = valid(InspectionFilter(request.GET))
     rows = form.inspections(
         authz.restrict(Inspection.objects.all(), "inspections.view"), request.user
     )

@@ -32,7 +32,7 @@ from civicgrid.api.fields import (
 )
 from civicgrid.api.files import file_response
 from civicgrid.api.operations import JSON, MULTIPART, Body, Param, operation
-from civicgrid.api.paging import PAGING, page
+from civicgrid.api.paging import PAGING, list_params, page
 from civicgrid.ledgers import entries
 from civicgrid.ledgers.forms import (
     FIELD_PREFIX,
@@ -148,7 +148,7 @@ class TypeFilter(forms.Form):
     "/ledgers",
     summary=gettext_lazy("您能看到的台账类型及其字段"),
     tag="ledgers",
-    params=(*(Param(name, f) for name, f in form_fields(TypeFilter).items()), *PAGING),
+    params=list_params(TypeFilter),
     response=LEDGER_PAGE,
     errors=(403,),
     description=gettext_lazy(

@@ -41,10 +41,6 @@ UNITS = tuple(str(u) for u in ranking.UNITS)
 BIGGEST_ID = 2**63 - 1
 
 
-def _number(value) -> float | None:
-    return None if value is None else float(value)
-
-
 def _date(description) -> Field:
     return string(description, format="date")
 
@@ -245,7 +241,7 @@ RATE = Shape(
         "rate": number(
             gettext_lazy("数值（百分数，如 87.5）；本期没有数据时为空"),
             nullable=True,
-            get=lambda c, r: _number(c.rate),
+            get=lambda c, r: c.rate,
         ),
         "part": integer(gettext_lazy("分子"), nullable=True),
         "whole": integer(gettext_lazy("分母"), nullable=True),
@@ -275,14 +271,14 @@ ROW_FIELDS = {
     "index": number(
         gettext_lazy("综合指标值；没有任何数据时为空"),
         nullable=True,
-        get=lambda s, r: _number(s.index),
+        get=lambda s, r: s.index,
     ),
     "rank": integer(gettext_lazy("排名，并列者名次相同（1, 2, 2, 4）；未排名为空"), nullable=True),
     "grade": string(
         gettext_lazy("等级；未排名为空"), nullable=True, get=lambda s, r: s.grade or None
     ),
     "change": number(
-        gettext_lazy("综合指标值较上期的变化"), nullable=True, get=lambda s, r: _number(s.change)
+        gettext_lazy("综合指标值较上期的变化"), nullable=True, get=lambda s, r: s.change
     ),
     "rates": array(
         RATE, gettext_lazy("各项比率，与排名页面的列相同"), get=lambda s, r: ranking.row(s).cells
