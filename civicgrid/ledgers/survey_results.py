@@ -41,11 +41,10 @@ from io import BytesIO
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from civicgrid.areas.models import Area, Level
 from civicgrid.ledgers.models import Question, Response, Survey
+from civicgrid.lib.spreadsheets import bold, new_workbook
 
 AWARE, SATISFIED = "aware", "satisfied"
 KINDS = (AWARE, SATISFIED)
@@ -311,7 +310,7 @@ def rate_text(value: Decimal | None) -> str:
 
 def workbook(found: Results) -> bytes:
     """答卷 (one row per response, no device or phone) and 汇总 (rates, options)."""
-    book = Workbook()
+    book = new_workbook()
     sheet = book.active
     sheet.title = _("答卷")
     headers = [_("序号"), _("提交时间"), _("社区")] + [
@@ -336,14 +335,13 @@ def workbook(found: Results) -> bytes:
 
 def _header(sheet, headers) -> None:
     sheet.append(headers)
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
+    bold(sheet[sheet.max_row])
 
 
 def _summary(sheet, found: Results) -> None:
     total = found.total
     sheet.append([found.survey.title])
-    sheet["A1"].font = Font(bold=True)
+    bold([sheet["A1"]])
     sheet.append([_("答卷数"), total.responses])
     sheet.append([_("知晓率"), rate_text(total.aware.rate)])
     sheet.append([_("满意率"), rate_text(total.satisfied.rate)])

@@ -8,10 +8,9 @@ from django.db.models import IntegerField, QuerySet, Value
 from django.db.models.functions import Coalesce, Collate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from civicgrid.lib.keyset import Keyset
+from civicgrid.lib.spreadsheets import bold, new_workbook
 from civicgrid.scoring.drilldown import CASE_METRICS, RATING_METRICS
 from civicgrid.scoring.models import Period, Scheme, Score, Unit
 
@@ -137,15 +136,14 @@ def excel_row(score: Score) -> list:
 
 def workbook(scores_by_unit: dict[str, list[Score]]) -> bytes:
     """One sheet per kind of unit, ranked as on the page."""
-    book = Workbook()
+    book = new_workbook()
     book.remove(book.active)
     for unit in UNITS:
         if unit not in scores_by_unit:
             continue
         sheet = book.create_sheet(str(Unit(unit).label))
         sheet.append(headers())
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
+        bold(sheet[1])
         for score in ordered(scores_by_unit[unit]):
             sheet.append(excel_row(score))
         sheet.column_dimensions["B"].width = 24
