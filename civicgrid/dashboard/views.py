@@ -26,13 +26,9 @@ from civicgrid.cases.models import State
 from civicgrid.cases.views import STATE_COLOURS
 from civicgrid.dashboard import stats
 from civicgrid.dashboard.stats import PERM, Scope
+from civicgrid.ledgers import targets
+from civicgrid.ledgers.models import Target
 from civicgrid.people.authz import authz_for
-
-try:
-    from civicgrid.ledgers import targets
-    from civicgrid.ledgers.models import Target
-except ImportError:  # the ledgers' targets module is not there yet
-    targets = None
 
 TREND_DAYS = (30, 90)
 BREAKDOWN_DAYS = 30
@@ -90,7 +86,6 @@ def dashboard(request):
         "map": map_settings(),
         "trend_days": TREND_DAYS,
         "breakdown_days": BREAKDOWN_DAYS,
-        "with_targets": targets is not None,
         "labels": {
             "reported": _("新增"),
             "closed": _("结案"),
@@ -268,15 +263,14 @@ def targets_partial(request):
     """Targets in scope whose period is behind its expected progress (htmx partial)."""
     scope = _scope(request)
     behind, checked = [], 0
-    if targets is not None:
-        today = timezone.localdate()
-        rows = scope.restrict(
-            Target.objects.select_related("area", "ledger", "survey"), "area__path"
-        ).order_by("area__path", "name")[:TARGETS_CHECKED]
-        for target in rows:
-            checked += 1
-            progress = targets.progress(target, today, today)
-            if progress.status == targets.BEHIND:
-                behind.append((target, progress))
+    today = timezone.localdate()
+    rows = scope.restrict(
+        Target.objects.select_related("area", "ledger", "survey"), "area__path"
+    ).order_by("area__path", "name")[:TARGETS_CHECKED]
+    for target in rows:
+        checked += 1
+        progress = targets.progress(target, today, today)
+        if progress.status == targets.BEHIND:
+            behind.append((target, progress))
     context = {"behind": behind, "checked": checked, "limit": TARGETS_CHECKED}
     return render(request, "dashboard/_targets.html", context)

@@ -1,16 +1,12 @@
 """Targets behind on the dashboard: only those in the person's scope, only those behind."""
 
-import unittest
-
 from django.urls import reverse
 from django.utils import timezone
 
-from civicgrid.dashboard import views
 from civicgrid.dashboard.tests.base import DashboardTestCase
 from civicgrid.ledgers.models import LedgerType, Target
 
 
-@unittest.skipIf(views.targets is None, "the ledgers' targets module is not there")
 class TargetsBehindTests(DashboardTestCase):
     @classmethod
     def setUpTestData(cls):
