@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F, Q
@@ -26,6 +28,10 @@ WORD = {Kind.BULLETIN, Kind.REPORT}
 
 def document_path(document, filename):
     return f"documents/{document.street_id}/{filename}"
+
+
+# A document takes seconds to generate; one "running" this long lost its worker.
+STUCK_AFTER = timedelta(minutes=30)
 
 
 class Document(models.Model):
@@ -103,6 +109,20 @@ class Document(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def is_stuck(self) -> bool:
+        """Running for longer than any generation takes: its worker died on the way."""
+        started = self.started_at
+        return (
+            self.status == self.Status.RUNNING
+            and bool(started)
+            and (timezone.now() - started > STUCK_AFTER)
+        )
+
+    @property
+    def may_retry(self) -> bool:
+        return self.status == self.Status.FAILED or self.is_stuck
 
     @property
     def extension(self) -> str:

@@ -86,10 +86,10 @@ def document_detail(request, pk):
 
 @require_POST
 def document_retry(request, pk):
-    """Generate a failed document again, under the same number and parameters."""
+    """Generate a failed or stuck document again, under the same number and parameters."""
     _authz, document = _document(request, pk, "documents.generate")
-    if document.status != Document.Status.FAILED:
-        messages.info(request, _("只有生成失败的文书可以重新生成。"))
+    if not document.may_retry:
+        messages.info(request, _("只有生成失败或长时间未完成的文书可以重新生成。"))
         return redirect(document)
     tasks.start_generation(document)
     messages.success(request, _("已重新开始生成。"))

@@ -2,8 +2,10 @@
 page that polls, failures, and the form's checks."""
 
 import datetime as dt
+from datetime import timedelta
 
 from django.urls import reverse
+from django.utils import timezone
 
 from civicgrid.campaigns.models import Campaign, CampaignKind
 from civicgrid.demo.testing import run_worker
@@ -163,6 +165,43 @@ class GenerationTests(DocumentPagesTestCase):
         run_worker()
         failed.refresh_from_db()
         self.assertEqual((failed.status, failed.number, failed.error), ("done", 1, ""))
+
+    def test_a_document_whose_worker_died_while_generating_can_be_generated_again(self):
+        stuck = tasks.issue(
+            "bulletin",
+            street=self.street,
+            campaign=self.campaign,
+            period=self.period,
+            by=self.paiqian,
+        )
+        Document.objects.filter(pk=stuck.pk).update(
+            status=Document.Status.RUNNING, started_at=timezone.now() - timedelta(minutes=31)
+        )
+        self.login(self.paiqian)
+        page = self.client.get(url("detail", stuck.pk))
+        self.assertContains(page, "后台任务可能已中断")
+        self.assertContains(page, url("retry", stuck.pk))
+        self.client.post(url("retry", stuck.pk))
+        run_worker()
+        stuck.refresh_from_db()
+        self.assertEqual((stuck.status, stuck.number), ("done", 1))
+
+    def test_a_document_generating_for_a_few_minutes_is_left_to_its_worker(self):
+        busy = tasks.issue(
+            "bulletin",
+            street=self.street,
+            campaign=self.campaign,
+            period=self.period,
+            by=self.paiqian,
+        )
+        Document.objects.filter(pk=busy.pk).update(
+            status=Document.Status.RUNNING, started_at=timezone.now() - timedelta(minutes=5)
+        )
+        self.login(self.paiqian)
+        self.assertNotContains(self.client.get(url("detail", busy.pk)), url("retry", busy.pk))
+        self.client.post(url("retry", busy.pk))
+        busy.refresh_from_db()
+        self.assertEqual(busy.status, Document.Status.RUNNING)
 
     def test_the_form_offers_only_published_periods(self):
         draft = self.draft()
