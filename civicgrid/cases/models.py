@@ -230,6 +230,20 @@ class Case(models.Model):
     def responsible(self):
         return self.responsible_department or self.responsible_area
 
+    def awaits_rating_review(self) -> bool:
+        """A resident rated the case unsatisfied since it was last reopened or explained."""
+        reviewed = (
+            self.events.filter(action__in=RATING_REVIEWS).order_by("-at").values("at").first()
+        )
+        ratings = self.ratings.filter(level__lt=settings.SATISFIED_MIN_LEVEL)
+        if reviewed:
+            ratings = ratings.filter(created_at__gt=reviewed["at"])
+        return ratings.exists()
+
+
+# What answers an unsatisfied rating: handling again, or explaining why not (回访说明).
+RATING_REVIEWS = ("reopen", "explain_rating")
+
 
 class CaseSequence(models.Model):
     """Where case numbers come from: "<year>-<n>", n counting up from 000001 within a year.

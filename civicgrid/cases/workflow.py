@@ -7,6 +7,7 @@ changes the case and appends one CaseEvent. Two people acting at once: the
 second finds the state or version changed and gets a Conflict.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -45,6 +46,7 @@ class Step:
     national: int = 0  # which of the seven national steps
     pending: bool = False  # only while a request waits for approval
     public: bool = True  # shown on the resident's timeline
+    when: Callable[[Case], bool] | None = None  # a further condition on the case
 
 
 def _s(*states):
@@ -192,6 +194,16 @@ STEPS: dict[str, Step] = {
             7,
         ),
         Step(
+            "explain_rating",
+            gettext_lazy("回访说明（不返工）"),
+            "cases.approve",
+            _s(State.CLOSED),
+            State.CLOSED,
+            _s("reason"),
+            7,
+            when=lambda case: case.awaits_rating_review(),
+        ),
+        Step(
             "close_special",
             gettext_lazy("特殊结案"),
             "cases.close",
@@ -217,7 +229,7 @@ def can_take(step: Step, case: Case) -> bool:
         return bool(case.pending)
     if step.action in REQUESTS:
         return not case.pending
-    return True
+    return step.when is None or step.when(case)
 
 
 def available_steps(case: Case, authz) -> list[Step]:
@@ -450,6 +462,7 @@ EFFECTS = {
     "verify_fail": _verify_fail,
     "close_special": _close(_on_time_closure),
     "reopen": _reopen,
+    "explain_rating": lambda case, now, **_: None,
 }
 
 

@@ -45,6 +45,7 @@ AUDIENCES: dict[str, tuple[str, ...]] = {
     "verify_fail": (RESPONSIBLE, REPORTER),
     "close_special": (RESPONSIBLE, REPORTER),
     "reopen": (RESPONSIBLE, REPORTER),
+    "explain_rating": (REPORTER,),
     "remind": (RESPONSIBLE,),
     "chase": (RESPONSIBLE,),
     "escalate": (RESPONSIBLE, ESCALATION),

@@ -40,6 +40,7 @@ EVENTS = {
     "verify_pass": _("现场核查通过，已办结"),
     "verify_fail": _("现场核查未通过，重新处理"),
     "reopen": _("根据群众评价重新处理"),
+    "explain_rating": _("已就您的评价作出说明"),
     "resume": _("恢复办理"),
     "close_special": _("已办结"),
 }

@@ -360,7 +360,7 @@ def map_json(request):
 
 @require_GET
 def staff_unsatisfied(request):
-    """Unsatisfied ratings on cases the dispatcher may approve steps on, to review and reopen."""
+    """Unsatisfied ratings on cases the dispatcher may approve steps on, to reopen or explain."""
     authz = authz_for(request)
     authz.require("cases.approve")
     in_scope = Rating.objects.filter(case__in=Case.objects.restrict(authz, "cases.approve"))
@@ -369,14 +369,17 @@ def staff_unsatisfied(request):
     reopened = CaseEvent.objects.filter(
         case=OuterRef("case"), action="reopen", at__gte=OuterRef("created_at")
     )
+    explained = CaseEvent.objects.filter(
+        case=OuterRef("case"), action="explain_rating", at__gte=OuterRef("created_at")
+    )
     rows = (
         unsatisfied(in_scope)
-        .annotate(reopened=Exists(reopened))
+        .annotate(reopened=Exists(reopened), explained=Exists(explained))
         .select_related("case__category")
         .order_by("-created_at")
     )
-    if not show_all:  # still to review: closed, and not reopened since the rating
-        rows = rows.filter(case__state=State.CLOSED, reopened=False)
+    if not show_all:  # still to review: closed, neither reopened nor explained since
+        rows = rows.filter(case__state=State.CLOSED, reopened=False, explained=False)
     context = {
         "ratings": list(rows[:200]),
         "figure": satisfaction(recent),

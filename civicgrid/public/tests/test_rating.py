@@ -1,7 +1,13 @@
 from django.test import override_settings
 
-from civicgrid.cases.models import Rating
+from civicgrid.cases import workflow
+from civicgrid.cases.models import Rating, State
+from civicgrid.people.authz import Authz
 from civicgrid.public.tests.base import PublicTestCase
+
+
+def actions(case, user) -> list[str]:
+    return [step.action for step in workflow.available_steps(case, Authz(user))]
 
 
 class RatingTests(PublicTestCase):
@@ -73,6 +79,37 @@ class UnsatisfiedListTests(PublicTestCase):
         full = self.client.get(self.url, {"all": "1"})
         self.assertEqual([r.pk for r in full.context["ratings"]], [bad.pk])
         self.assertContains(full, "已重新处理")
+
+    def test_a_dispatcher_explains_why_no_rework_is_due_and_the_resident_reads_it(self):
+        bad = self.rated(2, "还是有味道")
+        case = bad.case
+        self.assertIn("explain_rating", actions(case, self.paiqian))
+        self.assertNotIn("explain_rating", actions(case, self.wangge01))
+        self.step(
+            case, "explain_rating", self.paiqian, note="异味来自相邻的私人养殖场，已移交区农业部门"
+        )
+        case.refresh_from_db()
+        self.assertEqual(case.state, State.CLOSED)
+        self.assertEqual(case.events.last().to_state, State.CLOSED)
+        self.assertNotIn("explain_rating", actions(case, self.paiqian))
+        self.login(self.paiqian)
+        self.assertEqual(self.client.get(self.url).context["ratings"], [])
+        self.assertContains(self.client.get(self.url, {"all": "1"}), "已回访说明")
+        page = self.client.get(self.track_url(bad.report))
+        self.assertContains(page, "已就您的评价作出说明")
+        self.assertContains(page, "已移交区农业部门")
+
+    def test_only_an_unsatisfied_rating_since_the_last_review_can_be_explained(self):
+        mine = self.resident_report()
+        self.close(mine.case)
+        self.assertNotIn("explain_rating", actions(mine.case, self.paiqian))
+        Rating.objects.create(case=mine.case, report=mine, level=5)
+        self.assertNotIn("explain_rating", actions(mine.case, self.paiqian))
+        with self.assertRaises(workflow.Conflict):
+            self.step(mine.case, "explain_rating", self.paiqian, note="无需说明")
+        joined = mine.case.reports.create(name="", phone="")
+        Rating.objects.create(case=mine.case, report=joined, level=1)
+        self.assertIn("explain_rating", actions(mine.case, self.paiqian))
 
     @override_settings(SATISFIED_MIN_LEVEL=4)
     def test_the_threshold_decides_what_is_unsatisfied(self):
