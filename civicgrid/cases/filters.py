@@ -214,7 +214,7 @@ def _start_of(day: dt.date) -> dt.datetime:
 
 
 # Newest first, in pages cut by (created_at, id): no OFFSET, no COUNT(*).
-NEWEST = Keyset("-created_at", "-pk")
+NEWEST = Keyset("-created_at", "-pk", by_ids=True)
 
 
 def page_of(cases, cursor: str | None, size: int | None = None) -> tuple[list[Case], str | None]:

@@ -200,10 +200,11 @@ class Case(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="case_recent"),
+            # With the id, a street's page of newest cases is read from the index alone.
             models.Index(
-                fields=["area_path", "-created_at"],
-                name="case_area",
-                opclasses=["varchar_pattern_ops", ""],
+                fields=["area_path", "-created_at", "-id"],
+                name="case_area_recent",
+                opclasses=["varchar_pattern_ops", "", ""],
             ),
             models.Index(fields=["state", "-created_at"], name="case_state"),
             models.Index(fields=["category", "-created_at"], name="case_category"),

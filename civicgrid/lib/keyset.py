@@ -21,10 +21,17 @@ from django.db.models import Q
 
 
 class Keyset:
-    """An ordering of unique keys (Django order_by names) and the pages it cuts."""
+    """An ordering of unique keys (Django order_by names) and the pages it cuts.
 
-    def __init__(self, *keys: str):
+    `by_ids` cuts a page in two queries: first the page's primary keys alone, which an index
+    holding the keys answers without reading the table (an index-only scan), then those rows
+    with their joins. Worth it where a person's rows are many and scattered (a street's ten
+    thousand cases among a city's million); one query is cheaper for small tables.
+    """
+
+    def __init__(self, *keys: str, by_ids: bool = False):
         self.keys = keys
+        self.by_ids = by_ids
 
     def order(self, rows):
         return rows.order_by(*self.keys)
@@ -43,7 +50,10 @@ class Keyset:
 
     def page(self, rows, cursor: str | None, size: int) -> tuple[list, str | None]:
         """One page in this order and the cursor of the next one (None on the last page)."""
-        found = list(self.after(self.order(rows), cursor)[: size + 1])
+        cut = self.after(self.order(rows), cursor)[: size + 1]
+        if self.by_ids:
+            cut = self.order(rows.filter(pk__in=list(cut.values_list("pk", flat=True))))
+        found = list(cut)
         if len(found) > size:
             return found[:size], self.cursor(found[size - 1])
         return found, None

@@ -84,3 +84,17 @@ class KeysetTests(TestCase):
         _rows, cursor = BY_POPULATION.page(self.streets, None, 2)
         with self.assertNumQueries(1):
             BY_POPULATION.page(self.streets, cursor, 2)
+
+    def test_pages_cut_by_ids_are_the_same_pages_in_two_queries_the_first_of_keys_only(self):
+        by_ids = Keyset("-population", "code", by_ids=True)
+        expected = list(BY_POPULATION.order(self.streets).values_list("code", flat=True))
+        for size in (1, 3, 7):
+            with self.subTest(size=size):
+                self.assertEqual(self.walk(size, by_ids), expected)
+        _rows, cursor = by_ids.page(self.streets, None, 2)
+        with self.assertNumQueries(2) as queries:
+            rows, _next = by_ids.page(self.streets.select_related("parent"), cursor, 2)
+        first, second = (q["sql"] for q in queries.captured_queries)
+        self.assertRegex(first, r'^SELECT "areas_area"\."id"( AS "pk")? FROM "areas_area" WHERE')
+        self.assertIn("JOIN", second)  # the rows come with their joins
+        self.assertEqual([row.code for row in rows], expected[2:4])
