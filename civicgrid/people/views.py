@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from civicgrid.campaigns.schedule import work_queues as task_queues
+from civicgrid.cases.filters import QUEUE_CAP
 from civicgrid.cases.filters import work_queues as case_queues
 from civicgrid.lib.spreadsheets import xlsx_response
 from civicgrid.people import transfer
@@ -23,6 +24,7 @@ def home(request):
     context = {
         "grants": authz.grants,
         "queues": work_queues(authz),
+        "queue_cap": QUEUE_CAP,
         "calendar_warning": calendar_warning() if authz.has_perm("calendar.change") else None,
     }
     return render(request, "people/home.html", context)

@@ -126,6 +126,26 @@ class CaseListTests(CaseTestCase):
         self.assertEqual(queues["待派遣"], 0)
         self.assertEqual(queues["我上报的"], 0)
 
+    def test_a_long_queue_shows_its_cap_and_a_plus_without_counting_every_case(self):
+        for _ in range(4):
+            self.report()
+        with (
+            mock.patch("civicgrid.cases.filters.QUEUE_CAP", 2),
+            mock.patch("civicgrid.people.views.QUEUE_CAP", 2),
+        ):
+            self.login(self.paiqian)
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.get("/")
+        queues = {str(label): count for label, count, _url in response.context["queues"]}
+        self.assertEqual(queues["待立案"], 3)  # counting stopped one past the cap
+        self.assertContains(response, "2+</span>")
+        sqls = [q["sql"] for q in queries.captured_queries]
+        counts = [sql for sql in sqls if "COUNT(" in sql and '"cases_case"' in sql]
+        self.assertEqual(len(counts), len(queues))
+        for sql in counts:
+            self.assertIn("LIMIT 3", sql)
+            self.assertNotIn("ORDER BY", sql)  # any three will do
+
     def test_a_handler_sees_the_cases_waiting_for_his_department(self):
         self.dispatched()
         response = self.assert_status(self.huanwei, "/", 200)
