@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicgrid.areas.locate import locate
 from civicgrid.areas.models import Department
-from civicgrid.cases import responsibility
+from civicgrid.cases import intake, responsibility
 from civicgrid.cases.models import Case, Closure, Source
 from civicgrid.cases.workflow import PHOTO_KIND
 from civicgrid.categories.models import CODE_PATTERN, Category
@@ -106,6 +106,21 @@ class ReportForm(forms.Form):
         if data["area"] is None:
             self.add_error(None, _("该位置不在本平台的网格范围内，请在地图上重新选点。"))
         return data
+
+    def report(self, by):
+        """The valid form's case, reported by `by` where the check located it."""
+        data = self.cleaned_data
+        return intake.report(
+            category=data["category"],
+            description=data["description"],
+            lat=data["lat"],
+            lng=data["lng"],
+            area=data["area"],
+            address=data["address"],
+            source=data["source"],
+            by=by,
+            photos=data.get("photos") or (),
+        )
 
 
 class StepForm(forms.Form):

@@ -315,17 +315,7 @@ def report(request):
     authz.require("cases.report")
     form = ReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        case = intake.report(
-            category=data["category"],
-            description=data["description"],
-            lat=data["lat"],
-            lng=data["lng"],
-            address=data["address"],
-            source=data["source"],
-            by=request.user,
-            photos=data["photos"],
-        )
+        case = form.report(request.user)
         messages.success(request, _("已上报，案件编号 %(number)s。") % {"number": case.number})
         return redirect(case)
     status = 400 if form.errors else 200

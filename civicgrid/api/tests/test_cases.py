@@ -186,6 +186,15 @@ class CaseReportTests(ApiTestCase):
         case = Case.objects.get(number=body["number"])
         self.assertEqual(case.reported_by, self.wangge01)
 
+    def test_a_report_locates_its_point_once_for_the_check_and_the_case(self):
+        self.token(self.wangge01)
+        with CaptureQueriesContext(connection) as queries:
+            response = self.api("POST", "/cases", self.wangge01, self.payload())
+        self.assertEqual(response.status_code, 201, response.content)
+        fetched = 'FROM "areas_area" WHERE "areas_area"."id" ='
+        areas = [q["sql"] for q in queries.captured_queries if fetched in q["sql"]]
+        self.assertEqual(len(areas), 1, areas)
+
     def test_reporting_needs_the_report_permission(self):
         self.assert_error(
             self.api("POST", "/cases", self.huanwei, self.payload()), 403, "forbidden"

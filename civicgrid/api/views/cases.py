@@ -20,7 +20,7 @@ from civicgrid.api.files import file_response
 from civicgrid.api.operations import JSON, MULTIPART, Body, Param, operation
 from civicgrid.api.paging import AFTER, LIMIT, limit
 from civicgrid.areas.models import Department
-from civicgrid.cases import intake, workflow
+from civicgrid.cases import workflow
 from civicgrid.cases.filters import QUEUES, CaseFilter, page_of
 from civicgrid.cases.forms import MAX_PHOTOS, PhotosField, ReportForm, StepForm, proposed_unit
 from civicgrid.cases.models import FINISHED, Case, CasePhoto, Source, State
@@ -132,17 +132,7 @@ def case_create(request):
     form = ApiReportForm({k: v for k, v in data.items() if v is not None})
     if not form.is_valid():
         raise form_errors(form)
-    data = form.cleaned_data
-    case = intake.report(
-        category=data["category"],
-        description=data["description"],
-        lat=data["lat"],
-        lng=data["lng"],
-        address=data["address"],
-        source=data["source"],
-        by=request.user,
-    )
-    return _detail(request, case.number)
+    return _detail(request, form.report(request.user).number)
 
 
 @operation(
