@@ -14,7 +14,6 @@ TOKEN_PREFIX = "cg_"
 TOKEN_BYTES = 32
 # Tokens issued through POST /auth/token: long enough for an app on a phone, short
 # enough that a lost phone stops working on its own. Revoke sooner with DELETE.
-TOKEN_LIFETIME = timedelta(days=90)
 # last_used_at is written at most this often: a write per request would queue writers.
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
 
@@ -22,6 +21,9 @@ TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
 def hash_token(token: str) -> str:
     # Tokens are 256 random bits: a plain SHA-256 cannot be brute-forced, and it can be looked up.
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+AS_SET = object()  # a token's lifetime: as settings.API_TOKEN_DAYS says
 
 
 class ApiTokenQuerySet(models.QuerySet):
@@ -65,8 +67,11 @@ class ApiToken(models.Model):
         return f"{self.user} · {self.name or self.key_prefix}"
 
     @classmethod
-    def issue(cls, user, name: str = "", lifetime=TOKEN_LIFETIME) -> tuple["ApiToken", str]:
-        """A new token for `user`; returns the row and the token, which is not kept."""
+    def issue(cls, user, name: str = "", lifetime=AS_SET) -> tuple["ApiToken", str]:
+        """A new token for `user`; returns the row and the token, which is not kept.
+        It lasts API_TOKEN_DAYS unless `lifetime` says otherwise (None: no expiry)."""
+        if lifetime is AS_SET:
+            lifetime = timedelta(days=settings.API_TOKEN_DAYS)
         token = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
         now = timezone.now()
         row = cls.objects.create(

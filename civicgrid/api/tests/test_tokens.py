@@ -32,6 +32,14 @@ class TokenTests(ApiTestCase):
         self.assertEqual(me.status_code, 200)
         self.assertEqual(me.json()["username"], "wangge01")
 
+    @override_settings(API_TOKEN_DAYS=7)
+    def test_a_token_lasts_as_many_days_as_the_setting_says(self):
+        before = timezone.now()
+        self.assertEqual(self.issue("wangge01").status_code, 201)
+        expires = ApiToken.objects.get().expires_at
+        self.assertLess(abs(expires - before - timedelta(days=7)), timedelta(minutes=1))
+        self.assertIsNone(ApiToken.issue(self.wangge01, lifetime=None)[0].expires_at)
+
     def test_a_phone_number_works_as_the_user_name(self):
         response = self.issue(self.shequ1.phone)
         self.assertEqual(response.status_code, 201)

@@ -38,7 +38,7 @@ TOKEN_REQUEST = Shape(
     errors=(429,),
     description=gettext_lazy(
         "与登录页面同样限制失败次数：同一用户名连续失败过多会被暂时锁定（429）。"
-        "令牌只显示这一次，90 天后失效。"
+        "令牌只显示这一次；何时失效见返回的 expires。"
     ),
 )
 def token_create(request):
