@@ -147,6 +147,8 @@ class Category(models.Model):
         _("关键词"), blank=True, help_text=_("用空格或逗号分隔，搜索类别时使用，如：违停 乱停车。")
     )
     is_active = models.BooleanField(_("启用"), default=True)
+    # When the line last changed (Open311 discovery's changeset); empty before it was kept.
+    updated_at = models.DateTimeField(auto_now=True, null=True, editable=False)
 
     objects = CategoryQuerySet.as_manager()
 

@@ -9,12 +9,14 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from civicgrid.cases.models import Report
+from civicgrid.categories.models import Category
 from civicgrid.open311 import definitions, listing, submission
-from civicgrid.open311.formats import CONTENT_TYPES, Open311Error, errors, render
+from civicgrid.open311.formats import CONTENT_TYPES, Open311Error, errors, render, w3c
 from civicgrid.open311.models import ApiClient
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -45,10 +47,17 @@ def endpoint(*methods):
     return decorate
 
 
+def changeset() -> str:
+    """When the services last changed: the newest change to the catalogue."""
+    latest = Category.objects.aggregate(at=Max("updated_at"))["at"]
+    return w3c(latest) if latest else CHANGESET
+
+
 @endpoint("GET")
 def discovery(request, fmt):
+    changed = changeset()
     document = {
-        "changeset": CHANGESET,
+        "changeset": changed,
         "contact": _("街道网格化管理中心：%(site)s") % {"site": settings.SITE_ROOT},
         "key_service": _(
             "api_key 由街道系统管理员在后台「Open311 客户端」中创建，请与网格化管理中心联系。"
@@ -57,7 +66,7 @@ def discovery(request, fmt):
             {
                 "specification": SPECIFICATION,
                 "url": settings.SITE_ROOT.rstrip("/") + "/open311/v2",
-                "changeset": CHANGESET,
+                "changeset": changed,
                 "type": "test" if settings.DEBUG else "production",
                 "formats": ["text/xml", "application/json"],
             }

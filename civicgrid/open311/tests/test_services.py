@@ -1,9 +1,17 @@
 """Discovery, the service list and service definitions, in XML and JSON."""
 
-from civicgrid.open311.tests.base import API, Open311TestCase
+from civicgrid.open311.tests.base import API, Open311TestCase, w3c
 
 
 class DiscoveryTests(Open311TestCase):
+    def test_the_changeset_is_the_time_the_catalogue_last_changed(self):
+        self.garbage.name = "暴露垃圾（含垃圾桶满溢）"
+        self.garbage.save()
+        document = self.fetch("discovery", "discovery")  # in XML and JSON alike
+        changed = self.garbage.updated_at.replace(microsecond=0)
+        self.assertEqual(w3c(document["changeset"]), changed)
+        self.assertEqual(document["endpoints"][0]["changeset"], document["changeset"])
+
     def test_discovery_names_the_v2_endpoint_and_both_formats(self):
         document = self.fetch("discovery", "discovery")
         for field in ["changeset", "contact", "key_service"]:
