@@ -284,6 +284,8 @@ class Target(models.Model):
     )
 
     authz_paths = ("area__path",)
+    # A street's target is everyone's in the street: its communities and grids work towards it.
+    authz_covers = ("area__path",)
 
     class Meta:
         verbose_name = _("目标")

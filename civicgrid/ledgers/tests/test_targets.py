@@ -146,7 +146,9 @@ class TargetPageTests(LedgerTestCase):
         self.assertContains(response, "健康教育讲座每年不少于 12 场")
         response = self.assert_status(self.shequ1, "/ledgers/targets/", 200)
         self.assertContains(response, "社区宣传")
-        self.assertNotContains(response, "健康教育讲座每年不少于 12 场")
+        self.assertContains(response, "健康教育讲座每年不少于 12 场")  # the street's, theirs too
+        response = self.assert_status(self.shequ2, "/ledgers/targets/", 200)
+        self.assertNotContains(response, "社区宣传")  # another community's
 
     def test_the_targets_page_filters_by_area_with_its_children(self):
         response = self.assert_status(
@@ -158,8 +160,10 @@ class TargetPageTests(LedgerTestCase):
     def test_access_to_the_targets_pages(self):
         url = f"/ledgers/targets/{self.goal.pk}/"
         self.assert_access(
-            url, allowed=[self.paiqian, self.lingdao], hidden=[self.shequ2, self.outsider]
+            url, allowed=[self.paiqian, self.lingdao, self.shequ2], hidden=[self.outsider]
         )
+        theirs = f"/ledgers/targets/{self.in_community.pk}/"
+        self.assert_access(theirs, allowed=[self.shequ1], hidden=[self.shequ2, self.outsider])
         self.assert_access("/ledgers/targets/", allowed=[self.wangge01], forbidden=[self.nobody])
         edit = f"/ledgers/targets/{self.goal.pk}/edit"
         self.assert_access(
