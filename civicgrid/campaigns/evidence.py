@@ -8,7 +8,6 @@ background worker while the person waits on a page, as large case exports are.
 """
 
 import re
-import secrets
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from civicgrid.campaigns.models import Campaign, Evidence, EvidenceRequirement
+from civicgrid.lib import exports
 from civicgrid.lib.images import MB
 
 ACCEPTED = Evidence.Status.ACCEPTED
@@ -33,7 +33,6 @@ RETURNED = Evidence.Status.RETURNED
 # Above either limit the ZIP is left to the worker: a request should not stream for minutes.
 DIRECT_FILES = 200
 DIRECT_BYTES = 200 * MB
-EXPORT_DIR = "exports"
 CHUNK = 1 * MB
 UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')  # not allowed in a folder name on Windows
 
@@ -232,4 +231,4 @@ def build_zip(user_id: int, campaign_id: int) -> str:
         for chunk in stream(accepted_evidence(authz, campaign)):
             out.write(chunk)
         out.seek(0)
-        return default_storage.save(f"{EXPORT_DIR}/{secrets.token_urlsafe(16)}.zip", File(out))
+        return exports.save(File(out), ".zip")

@@ -10,8 +10,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -25,6 +24,7 @@ from civicgrid.campaigns.duties_views import get_campaign, posted
 from civicgrid.campaigns.models import Campaign, Evidence, EvidenceRequirement
 from civicgrid.campaigns.standards import ordered
 from civicgrid.campaigns.work_forms import RequirementForm, ReviewForm, UploadForm
+from civicgrid.lib import exports
 from civicgrid.people.authz import authz_for
 
 REQUIREMENT_RELATED = ("campaign__version", "indicator", "department", "area")
@@ -196,8 +196,4 @@ def zip_file(request, result_id):
     if result.status != TaskResultStatus.SUCCESSFUL:
         raise Http404
     campaign = Campaign.objects.get(pk=result.args[1])
-    return FileResponse(
-        default_storage.open(result.return_value, "rb"),
-        as_attachment=True,
-        filename=evidence.zip_filename(campaign),
-    )
+    return exports.download(result.return_value, evidence.zip_filename(campaign))

@@ -1,9 +1,6 @@
 """The 问题清单 as an Excel file: small lists at once, large ones built by the background worker."""
 
-import secrets
-
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,11 +8,11 @@ from django_tasks import task
 
 from civicgrid.areas.models import Level
 from civicgrid.cases.models import OPEN, Case, Closure
+from civicgrid.lib import exports
 from civicgrid.lib.spreadsheets import workbook_bytes
 
 # Above this many rows the file is built in the background and the person waits on a page.
 DIRECT_LIMIT = 2_000
-EXPORT_DIR = "exports"
 RELATED = ("category", "grid__parent", "responsible_department", "responsible_area")
 
 
@@ -109,5 +106,4 @@ def build_export(user_id: int, query: dict[str, list[str]]) -> str:
     for key, values in query.items():
         params.setlist(key, values)
     cases = CaseFilter(params, Authz(User.objects.get(pk=user_id))).cases()
-    name = f"{EXPORT_DIR}/{secrets.token_urlsafe(16)}.xlsx"
-    return default_storage.save(name, ContentFile(workbook(cases)))
+    return exports.save(ContentFile(workbook(cases)), ".xlsx")

@@ -4,8 +4,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +19,7 @@ from civicgrid.cases import export, intake, timeline, workflow
 from civicgrid.cases.filters import CaseFilter, page_of
 from civicgrid.cases.forms import ReportForm, StepForm, category_from
 from civicgrid.cases.models import OPEN, Case, CasePhoto, State
+from civicgrid.lib import exports
 from civicgrid.lib.spreadsheets import xlsx_response
 from civicgrid.people.authz import authz_for
 
@@ -128,11 +128,7 @@ def export_file(request, result_id):
     result = _export_result(request, result_id)
     if result.status != TaskResultStatus.SUCCESSFUL:
         raise Http404
-    return FileResponse(
-        default_storage.open(result.return_value, "rb"),
-        as_attachment=True,
-        filename=export.filename(),
-    )
+    return exports.download(result.return_value, export.filename())
 
 
 @require_GET
