@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext as _
 
 from civicgrid.cases.models import Case, CaseEvent, ResponsibilityRule
 
@@ -46,3 +47,11 @@ class ResponsibilityRuleAdmin(admin.ModelAdmin):
     list_display = ["__str__", "category", "major_code", "area", "department", "area_role"]
     raw_id_fields = ["category", "area"]
     list_select_related = ["category", "area", "department"]
+
+    def log_deletions(self, request, queryset):
+        """As the rules pages log a deletion: with the rule's area, so that the 责任清单
+        history keeps showing it to the people of that area after the rule is gone."""
+        from civicgrid.cases.rules_views import log_change
+
+        for rule in queryset:  # a queryset from the list's action, a list from the delete page
+            log_change(request.user, rule, deleted=True, via=_("管理后台："))

@@ -213,6 +213,18 @@ class RulePagesTests(CaseTestCase):
         self.login(self.shequ2)
         self.assertEqual(self.client.get("/rules/history/").context["history"], [])
 
+    def test_a_rule_deleted_in_the_admin_stays_in_the_history_of_its_area(self):
+        self.login(self.admin)
+        response = self.client.post(
+            f"/admin/cases/responsibilityrule/{self.local_rule.pk}/delete/", {"post": "yes"}
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertFalse(ResponsibilityRule.objects.filter(pk=self.local_rule.pk).exists())
+        self.login(self.shequ1)
+        self.assertContains(self.client.get("/rules/history/"), "管理后台：删除：06010")
+        self.login(self.shequ2)
+        self.assertNotContains(self.client.get("/rules/history/"), "删除：06010")
+
     # try it
 
     def assert_preview_matches_registration(self, category, grid):
