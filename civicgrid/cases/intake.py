@@ -112,7 +112,9 @@ def report(
         case, "report", case.reported_by, "", description.strip(), {"source": source}, at=now
     )
     for upload in photos:
-        CasePhoto.objects.create(case=case, event=event, kind=CasePhoto.Kind.BEFORE, image=upload)
+        CasePhoto.objects.create(
+            case=case, event=event, kind=CasePhoto.Kind.BEFORE, image=upload, uploaded_at=event.at
+        )
     return case
 
 

@@ -331,7 +331,10 @@ PHOTO_KIND = {
 def _attach(case, event, photos, action) -> None:
     kind = PHOTO_KIND.get(action, CasePhoto.Kind.BEFORE)
     for upload in photos:
-        CasePhoto.objects.create(case=case, event=event, kind=kind, image=upload)
+        # Taken with the step: a replayed step (the demo's history) keeps its own time.
+        CasePhoto.objects.create(
+            case=case, event=event, kind=kind, image=upload, uploaded_at=event.at
+        )
 
 
 # Effects: what each step changes beyond the state. Each returns the event's details.

@@ -1,7 +1,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from civicgrid.cases.models import Case, CaseEvent, Closure, Pending, State
-from civicgrid.cases.tests.base import CaseTestCase, photo
+from civicgrid.cases.tests.base import CaseTestCase, at, photo
 from civicgrid.cases.workflow import STEPS, Conflict, available_steps, take
 from civicgrid.people.authz import Authz
 
@@ -63,6 +63,16 @@ class WorkflowTests(CaseTestCase):
             ],
         )
         self.assertEqual(case.photos.filter(kind="after").count(), 2)
+
+    def test_a_replayed_step_dates_its_photos_at_the_step(self):
+        earlier = at("2026-03-02T09:00")
+        case = self.report(at=earlier)  # with a photo
+        self.step(case, "register", self.paiqian, at=earlier)
+        self.step(case, "dispatch", self.paiqian, at=earlier)
+        handled = at("2026-03-02T15:30")
+        self.step(case, "handle", self.huanwei, note="已清运", photos=[photo()], at=handled)
+        dates = {p.kind: p.uploaded_at for p in case.photos.all()}
+        self.assertEqual(dates, {"before": earlier, "after": handled})
 
     def test_handling_needs_an_after_photo(self):
         case = self.dispatched()
