@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 MANAGE := DEBUG=true $(PY) manage.py
 export DEBIAN_FRONTEND := noninteractive
 
-.PHONY: venv install assets messages browser test demo lint migrations bench clean
+.PHONY: venv install assets messages messages-update browser test demo lint migrations bench clean
 
 venv install: $(PIP_STAMP)
 
@@ -45,6 +45,11 @@ $(MO_FILES) &: $(PO_FILES) | $(PIP_STAMP)
 	$(MANAGE) compilemessages --verbosity 0
 	touch $(MO_FILES)
 endif
+
+# The English catalogue brought up to date with the source; then translate what is new
+# (a test fails while any message lacks its entry or its translation).
+messages-update: install
+	$(MANAGE) makemessages -l en --no-obsolete
 
 browser: $(CHROMIUM)
 

@@ -5,12 +5,14 @@ Chinese; what the application itself says (titles, navigation, buttons) must not
 """
 
 import re
+import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
 
 from civicgrid.areas.models import Area, Department
@@ -61,6 +63,31 @@ def untranslated(catalogue: Path) -> list[str]:
             re.MULTILINE,
         )
     return [msgid for msgid in found if msgid]
+
+
+def msgids(catalogue: Path) -> set[str]:
+    unwrapped = subprocess.run(
+        ["msgattrib", "--no-obsolete", "--no-wrap", str(catalogue)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return set(re.findall(r'^msgid "(.*)"$', unwrapped, re.MULTILINE)) - {""}
+
+
+def test_the_catalogue_holds_every_message_of_the_source(tmp_path, settings, monkeypatch):
+    """makemessages on a copy finds nothing new: no string was added without its entry."""
+    copy = tmp_path / "en" / "LC_MESSAGES" / "django.po"
+    copy.parent.mkdir(parents=True)
+    shutil.copy(CATALOGUE, copy)
+    settings.LOCALE_PATHS = [tmp_path]
+    monkeypatch.chdir(settings.BASE_DIR)
+    # The repository's own locale folder is ignored, so the copy is written, not the original.
+    call_command(
+        "makemessages", locale=["en"], no_obsolete=True, ignore_patterns=["locale"], verbosity=0
+    )
+    missing = msgids(copy) - msgids(CATALOGUE)
+    assert not missing, f"run make messages-update: {len(missing)} new, e.g. {sorted(missing)[:3]}"
 
 
 def test_every_message_of_the_english_catalogue_is_translated():
