@@ -25,13 +25,10 @@ from civicgrid.campaigns.models import Campaign, Evidence, EvidenceRequirement
 from civicgrid.campaigns.standards import ordered
 from civicgrid.campaigns.work_forms import RequirementForm, ReviewForm, UploadForm
 from civicgrid.lib import exports
+from civicgrid.lib.pages import is_htmx
 from civicgrid.people.authz import authz_for
 
 REQUIREMENT_RELATED = ("campaign__version", "indicator", "department", "area")
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 @require_GET
@@ -186,7 +183,7 @@ def zip_status(request, result_id):
         "failed": result.status == TaskResultStatus.FAILED,
         "download": reverse("work:zip-file", args=[result_id]),
     }
-    template = "evidence/_zip_status.html" if _is_htmx(request) else "evidence/zip_status.html"
+    template = "evidence/_zip_status.html" if is_htmx(request) else "evidence/zip_status.html"
     return render(request, template, context)
 
 

@@ -20,6 +20,7 @@ from civicgrid.cases.filters import CaseFilter, page_of
 from civicgrid.cases.forms import ReportForm, StepForm, category_from
 from civicgrid.cases.models import OPEN, Case, CasePhoto, State
 from civicgrid.lib import exports
+from civicgrid.lib.pages import is_htmx, with_query
 from civicgrid.lib.spreadsheets import xlsx_response
 from civicgrid.people.authz import authz_for
 
@@ -39,10 +40,6 @@ STATE_COLOURS = {
 }
 
 
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 @require_GET
 def case_list(request):
     authz = authz_for(request)
@@ -52,13 +49,13 @@ def case_list(request):
     context = {
         "form": form,
         "cases": rows,
-        "more": _with_query(request, after=cursor) if cursor else None,
-        "export_url": _with_query(request, path=reverse("cases:export"), after=None),
-        "map_url": _with_query(request, path=reverse("cases:map"), after=None),
+        "more": with_query(request, after=cursor) if cursor else None,
+        "export_url": with_query(request, path=reverse("cases:export"), after=None),
+        "map_url": with_query(request, path=reverse("cases:map"), after=None),
         "can_report": authz.has_perm("cases.report"),
         "first_page": not request.GET.get("after"),
     }
-    template = "cases/_rows.html" if _is_htmx(request) else "cases/list.html"
+    template = "cases/_rows.html" if is_htmx(request) else "cases/list.html"
     return render(request, template, context)
 
 
@@ -72,16 +69,6 @@ def _decorate(cases) -> None:
     for case in cases:
         case.community_name, case.grid_name = export.community_and_grid(case)
         case.late = export.is_late(case, now)
-
-
-def _with_query(request, path=None, **changes) -> str:
-    params = request.GET.copy()
-    for key, value in changes.items():
-        params.pop(key, None)
-        if value:
-            params[key] = value
-    query = params.urlencode()
-    return (path or request.path) + (f"?{query}" if query else "")
 
 
 @require_GET
@@ -119,7 +106,7 @@ def export_status(request, result_id):
         "failed": result.status == TaskResultStatus.FAILED,
         "download": reverse("cases:export-file", args=[result_id]),
     }
-    template = "cases/_export_status.html" if _is_htmx(request) else "cases/export_status.html"
+    template = "cases/_export_status.html" if is_htmx(request) else "cases/export_status.html"
     return render(request, template, context)
 
 
@@ -141,8 +128,8 @@ def case_map(request):
         "form": form,
         "map": map_settings(),
         "legend": legend,
-        "source": _with_query(request, path=reverse("cases:map-json"), after=None),
-        "list_url": _with_query(request, path=reverse("cases:list"), after=None),
+        "source": with_query(request, path=reverse("cases:map-json"), after=None),
+        "list_url": with_query(request, path=reverse("cases:list"), after=None),
     }
     return render(request, "cases/map.html", context)
 
@@ -354,6 +341,6 @@ def join(request, number):
             request,
             _("已并入案件 %(n)s，您会和原上报人一样收到办理结果。") % {"n": case.number},
         )
-    if _is_htmx(request):  # the button sits in the report form: leave it for the case
+    if is_htmx(request):  # the button sits in the report form: leave it for the case
         return HttpResponse(headers={"HX-Redirect": case.get_absolute_url()})
     return redirect(case)

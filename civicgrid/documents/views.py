@@ -15,14 +15,11 @@ from civicgrid.campaigns.models import Campaign
 from civicgrid.documents import tasks
 from civicgrid.documents.forms import DocumentForm
 from civicgrid.documents.models import Document, Kind
+from civicgrid.lib.pages import is_htmx
 from civicgrid.people.authz import authz_for
 
 PAGE_SIZE = 50
 RELATED = ("street", "campaign", "period", "created_by")
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _documents(authz):
@@ -80,7 +77,7 @@ def document_detail(request, pk):
         "document": document,
         "can_generate": authz.may("documents.generate", document),
     }
-    template = "documents/_status.html" if _is_htmx(request) else "documents/detail.html"
+    template = "documents/_status.html" if is_htmx(request) else "documents/detail.html"
     return render(request, template, context)
 
 

@@ -31,16 +31,13 @@ from civicgrid.inspections.forms import (
 )
 from civicgrid.inspections.models import Inspection, ItemResult, Round, Site
 from civicgrid.inspections.sites import latest_percentage, open_cases, score_history
+from civicgrid.lib.pages import is_htmx
 from civicgrid.lib.spreadsheets import xlsx_response
 from civicgrid.people.authz import authz_for
 from civicgrid.people.forms import SpreadsheetUploadForm
 
 SITES_PER_PAGE = 100
 CASE_RELATED = ("category", "responsible_department", "responsible_area")
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _status(form) -> int:
@@ -347,7 +344,7 @@ def save_item(request, pk, indicator_pk):
             errors = error.messages
     else:
         errors = [e for field_errors in form.errors.values() for e in field_errors]
-    if not _is_htmx(request):
+    if not is_htmx(request):
         for error in errors:
             messages.error(request, f"{item.code}：{error}")
         return redirect(reverse("inspections:inspection", args=[pk]) + f"#item-{item.pk}")
@@ -423,7 +420,7 @@ def verify_case(request, pk, number):
             error = "；".join(problem.messages)
     else:
         error = "；".join(e for errors in form.errors.values() for e in errors)
-    if not _is_htmx(request):
+    if not is_htmx(request):
         if error:
             messages.error(request, f"{case.number}：{error}")
         else:

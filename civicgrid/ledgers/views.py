@@ -39,6 +39,7 @@ from civicgrid.ledgers.forms import (
 )
 from civicgrid.ledgers.ledger_types import load_ledger_types
 from civicgrid.ledgers.models import FILE_KINDS, FieldKind, LedgerEntry, LedgerType, Shop, Target
+from civicgrid.lib.pages import is_htmx, with_query
 from civicgrid.lib.spreadsheets import xlsx_response
 from civicgrid.people.authz import authz_for
 from civicgrid.people.forms import SpreadsheetUploadForm
@@ -46,10 +47,6 @@ from civicgrid.people.forms import SpreadsheetUploadForm
 PAGE_SIZE = 50
 SHOPS_PER_PAGE = 100
 HISTORY_PERIODS = 12
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _status(*forms) -> int:
@@ -158,16 +155,6 @@ def _type_form(request, authz, ledger: LedgerType):
 # --- entries ----------------------------------------------------------------------------------
 
 
-def _with_query(request, path=None, **changes) -> str:
-    params = request.GET.copy()
-    for key, value in changes.items():
-        params.pop(key, None)
-        if value:
-            params[key] = value
-    query = params.urlencode()
-    return (path or request.path) + (f"?{query}" if query else "")
-
-
 def _visible_entries(authz):
     return authz.restrict(LedgerEntry.objects.all(), "ledgers.view")
 
@@ -186,13 +173,13 @@ def entry_list(request):
         "form": form,
         "entries": found,
         "ledger": ledger,
-        "more": _with_query(request, after=cursor) if cursor else None,
+        "more": with_query(request, after=cursor) if cursor else None,
         "first_page": not request.GET.get("after"),
         "export_url": ledger
-        and _with_query(request, path=reverse("ledgers:export", args=[ledger.pk]), after=None),
+        and with_query(request, path=reverse("ledgers:export", args=[ledger.pk]), after=None),
         "can_record": ledger is not None and records_in(authz, ledger),
     }
-    template = "ledgers/_entry_rows.html" if _is_htmx(request) else "ledgers/entry_list.html"
+    template = "ledgers/_entry_rows.html" if is_htmx(request) else "ledgers/entry_list.html"
     return render(request, template, context)
 
 
@@ -346,7 +333,7 @@ def shop_list(request):
         "q": request.GET.get("q", ""),
         "area": request.GET.get("area", ""),
         "can_record": authz.has_perm("ledgers.record"),
-        "export_url": _with_query(request, path=reverse("ledgers:shops-export"), page=None),
+        "export_url": with_query(request, path=reverse("ledgers:shops-export"), page=None),
     }
     return render(request, "ledgers/shop_list.html", context)
 

@@ -24,6 +24,7 @@ from civicgrid.cases import export
 from civicgrid.cases.filters import page_of
 from civicgrid.cases.models import Case
 from civicgrid.inspections.models import Inspection, ItemResult
+from civicgrid.lib.pages import is_htmx
 from civicgrid.lib.spreadsheets import XLSX
 from civicgrid.people.authz import authz_for
 from civicgrid.scoring import drilldown, ranking, tasks
@@ -32,10 +33,6 @@ from civicgrid.scoring.forms import PeriodForm, PublishForm
 from civicgrid.scoring.models import Period, Scheme, Score, Unit
 
 CASE_RELATED = ("category", "grid__parent", "responsible_department", "responsible_area")
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _periods(authz):
@@ -298,7 +295,7 @@ def score_behind(request, pk, metric):
         "first_page": not request.GET.get("after"),
         "more": f"{request.path}?after={cursor}" if cursor else None,
     }
-    template = "cases/_rows.html" if _is_htmx(request) else "scoring/behind_cases.html"
+    template = "cases/_rows.html" if is_htmx(request) else "scoring/behind_cases.html"
     return render(request, template, context)
 
 
