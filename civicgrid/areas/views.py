@@ -11,9 +11,8 @@ from django.utils.translation import gettext as _
 from civicgrid.areas import transfer
 from civicgrid.areas.locate import locate
 from civicgrid.areas.models import Area, Level
-from civicgrid.lib.spreadsheets import xlsx_response
+from civicgrid.lib.spreadsheets import SpreadsheetUploadForm, xlsx_response
 from civicgrid.people.authz import authz_for
-from civicgrid.people.forms import SpreadsheetUploadForm
 
 # The tree page lists down to communities; grids are listed on their community's page.
 TREE_DEPTH_LEVEL = Level.COMMUNITY

@@ -17,9 +17,8 @@ from civicgrid.campaigns.models import Campaign, EvidenceRequirement, WorkTask
 from civicgrid.campaigns.schedule import answerable_tasks, with_latest_note
 from civicgrid.campaigns.standards import ordered
 from civicgrid.campaigns.work_forms import DutyForm
-from civicgrid.lib.spreadsheets import xlsx_response
+from civicgrid.lib.spreadsheets import import_page, xlsx_response
 from civicgrid.people.authz import authz_for
-from civicgrid.people.forms import SpreadsheetUploadForm
 
 CAMPAIGN_RELATED = ("version__standard",)
 HOME_TASKS = 50
@@ -114,23 +113,18 @@ def duties_export(request, pk):
 def duties_import(request, pk):
     authz = authz_for(request)
     campaign = get_campaign(authz, pk, "campaigns.change")
-    form = SpreadsheetUploadForm(request.POST or None, request.FILES or None)
-    errors = []
-    if request.method == "POST" and form.is_valid():
-        rows, errors = duties_transfer.parse(form.cleaned_data["file"], campaign)
-        if not errors:
-            saved, cleared = duties_transfer.apply(rows, campaign)
-            messages.success(
-                request,
-                _("已导入 %(rows)s 行：保存 %(saved)s 条责任分工，清空 %(cleared)s 条。")
-                % {"rows": len(rows), "saved": saved, "cleared": cleared},
-            )
-            return redirect("work:duties", campaign.pk)
-    context = {
-        "campaign": campaign,
-        "form": form,
-        "errors": errors,
-        "headers": duties_transfer.HEADERS,
-    }
-    status = 400 if errors or form.errors else 200
-    return render(request, "duties/import.html", context, status=status)
+
+    def load(upload):
+        rows, errors = duties_transfer.parse(upload, campaign)
+        if errors:
+            return errors, ""
+        saved, cleared = duties_transfer.apply(rows, campaign)
+        return [], _("已导入 %(rows)s 行：保存 %(saved)s 条责任分工，清空 %(cleared)s 条。") % {
+            "rows": len(rows),
+            "saved": saved,
+            "cleared": cleared,
+        }
+
+    context = {"campaign": campaign, "headers": duties_transfer.HEADERS}
+    done = reverse("work:duties", args=[campaign.pk])
+    return import_page(request, "duties/import.html", context, load, done)

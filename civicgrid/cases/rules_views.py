@@ -20,9 +20,8 @@ from civicgrid.areas.models import Area, Department, Level
 from civicgrid.cases import responsibility, rules_transfer
 from civicgrid.cases.models import Case, ResponsibilityRule
 from civicgrid.categories.models import Category
-from civicgrid.lib.spreadsheets import xlsx_response
+from civicgrid.lib.spreadsheets import SpreadsheetUploadForm, xlsx_response
 from civicgrid.people.authz import authz_for
-from civicgrid.people.forms import SpreadsheetUploadForm
 from civicgrid.people.models import Role
 
 CATEGORY_SCOPES = {

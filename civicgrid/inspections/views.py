@@ -32,9 +32,8 @@ from civicgrid.inspections.forms import (
 from civicgrid.inspections.models import Inspection, ItemResult, Round, Site
 from civicgrid.inspections.sites import latest_percentage, open_cases, score_history
 from civicgrid.lib.pages import is_htmx
-from civicgrid.lib.spreadsheets import xlsx_response
+from civicgrid.lib.spreadsheets import import_page, xlsx_response
 from civicgrid.people.authz import authz_for
-from civicgrid.people.forms import SpreadsheetUploadForm
 
 SITES_PER_PAGE = 100
 CASE_RELATED = ("category", "responsible_department", "responsible_area")
@@ -130,21 +129,20 @@ def sites_export(request):
 def sites_import(request):
     authz = authz_for(request)
     authz.require("sites.change")
-    form = SpreadsheetUploadForm(request.POST or None, request.FILES or None)
-    errors = []
-    if request.method == "POST" and form.is_valid():
-        rows, errors = sites_transfer.parse(form.cleaned_data["file"], authz)
-        if not errors:
-            added, updated = sites_transfer.apply(rows)
-            messages.success(
-                request,
-                _("已导入 %(rows)s 行：新增 %(added)s 个点位，更新 %(updated)s 个。")
-                % {"rows": len(rows), "added": added, "updated": updated},
-            )
-            return redirect("inspections:sites")
-    context = {"form": form, "errors": errors, "headers": sites_transfer.HEADERS}
-    status = 400 if errors or form.errors else 200
-    return render(request, "inspections/site_import.html", context, status=status)
+
+    def load(upload):
+        rows, errors = sites_transfer.parse(upload, authz)
+        if errors:
+            return errors, ""
+        added, updated = sites_transfer.apply(rows)
+        return [], _("已导入 %(rows)s 行：新增 %(added)s 个点位，更新 %(updated)s 个。") % {
+            "rows": len(rows),
+            "added": added,
+            "updated": updated,
+        }
+
+    context = {"headers": sites_transfer.HEADERS}
+    return import_page(request, "inspections/site_import.html", context, load, "inspections:sites")
 
 
 # --- rounds -----------------------------------------------------------------------------------

@@ -40,9 +40,8 @@ from civicgrid.ledgers.forms import (
 from civicgrid.ledgers.ledger_types import load_ledger_types
 from civicgrid.ledgers.models import FILE_KINDS, FieldKind, LedgerEntry, LedgerType, Shop, Target
 from civicgrid.lib.pages import is_htmx, with_query
-from civicgrid.lib.spreadsheets import xlsx_response
+from civicgrid.lib.spreadsheets import import_page, xlsx_response
 from civicgrid.people.authz import authz_for
-from civicgrid.people.forms import SpreadsheetUploadForm
 
 PAGE_SIZE = 50
 SHOPS_PER_PAGE = 100
@@ -276,27 +275,23 @@ def entries_import(request, pk):
     ledger = ledger_for(authz, pk, "ledgers.record")
     if not ledger.is_active:
         return _inactive(request, ledger)
-    form = SpreadsheetUploadForm(request.POST or None, request.FILES or None)
-    errors = []
-    if request.method == "POST" and form.is_valid():
-        rows, errors = transfer.parse(form.cleaned_data["file"], ledger, authz)
-        if not errors:
-            counts = transfer.apply(rows, ledger, request.user)
-            messages.success(
-                request,
-                _("已导入：新增 %(added)s 条，修改 %(updated)s 条，未变 %(unchanged)s 条。")
-                % counts,
-            )
-            return redirect(reverse("ledgers:entries") + f"?ledger={ledger.pk}")
+
+    def load(upload):
+        rows, errors = transfer.parse(upload, ledger, authz)
+        if errors:
+            return errors, ""
+        counts = transfer.apply(rows, ledger, request.user)
+        return [], _(
+            "已导入：新增 %(added)s 条，修改 %(updated)s 条，未变 %(unchanged)s 条。"
+        ) % counts
+
     context = {
-        "form": form,
-        "errors": errors,
         "headers": transfer.headers(ledger),
         "ledger": ledger,
         "files": [f["label"] for f in ledger.fields if f["kind"] in FILE_KINDS],
     }
-    status = 400 if errors or form.errors else 200
-    return render(request, "ledgers/entry_import.html", context, status=status)
+    done = reverse("ledgers:entries") + f"?ledger={ledger.pk}"
+    return import_page(request, "ledgers/entry_import.html", context, load, done)
 
 
 # --- 门前三包 shops ------------------------------------------------------------------------------
@@ -438,21 +433,20 @@ def shops_export(request):
 def shops_import(request):
     authz = authz_for(request)
     authz.require("ledgers.record")
-    form = SpreadsheetUploadForm(request.POST or None, request.FILES or None)
-    errors = []
-    if request.method == "POST" and form.is_valid():
-        rows, errors = shops.parse(form.cleaned_data["file"], authz)
-        if not errors:
-            added, updated = shops.apply(rows)
-            messages.success(
-                request,
-                _("已导入 %(rows)s 行：新增 %(added)s 个商户，更新 %(updated)s 个。")
-                % {"rows": len(rows), "added": added, "updated": updated},
-            )
-            return redirect("ledgers:shops")
-    context = {"form": form, "errors": errors, "headers": shops.HEADERS}
-    status = 400 if errors or form.errors else 200
-    return render(request, "ledgers/shop_import.html", context, status=status)
+
+    def load(upload):
+        rows, errors = shops.parse(upload, authz)
+        if errors:
+            return errors, ""
+        added, updated = shops.apply(rows)
+        return [], _("已导入 %(rows)s 行：新增 %(added)s 个商户，更新 %(updated)s 个。") % {
+            "rows": len(rows),
+            "added": added,
+            "updated": updated,
+        }
+
+    context = {"headers": shops.HEADERS}
+    return import_page(request, "ledgers/shop_import.html", context, load, "ledgers:shops")
 
 
 # --- targets ----------------------------------------------------------------------------------

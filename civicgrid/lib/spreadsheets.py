@@ -4,7 +4,10 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from zipfile import BadZipFile
 
+from django import forms
+from django.contrib import messages
 from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -128,3 +131,28 @@ def _clean(value):
     if isinstance(value, int):
         return str(value)
     return value
+
+
+class SpreadsheetUploadForm(forms.Form):
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx") or upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("请上传不超过 10 MB 的 .xlsx 文件。"))
+        return upload
+
+
+def import_page(request, template: str, context: dict, load, done):
+    """An Excel import page. On a valid upload, `load(file)` checks every row and, when all
+    are right, saves them: it returns (errors, message). No errors: the message is shown and
+    the person goes on to `done`; otherwise the page again with the errors (400)."""
+    form = SpreadsheetUploadForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        errors, message = load(form.cleaned_data["file"])
+        if not errors:
+            messages.success(request, message)
+            return redirect(done)
+    status = 400 if errors or form.errors else 200
+    return render(request, template, {**context, "form": form, "errors": errors}, status=status)

@@ -36,13 +36,3 @@ class ThrottledLoginForm(AuthenticationForm):
         except forms.ValidationError:
             cache.set(key, cache.get(key, 0) + 1, settings.LOGIN_LOCKOUT_SECONDS)
             raise
-
-
-class SpreadsheetUploadForm(forms.Form):
-    file = forms.FileField(label=_("Excel 文件（.xlsx）"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx") or upload.size > 10 * 1024 * 1024:
-            raise forms.ValidationError(_("请上传不超过 10 MB 的 .xlsx 文件。"))
-        return upload

@@ -6,10 +6,10 @@ from django.utils.translation import gettext as _
 from civicgrid.campaigns.schedule import work_queues as task_queues
 from civicgrid.cases.filters import QUEUE_CAP
 from civicgrid.cases.filters import work_queues as case_queues
-from civicgrid.lib.spreadsheets import xlsx_response
+from civicgrid.lib.spreadsheets import SpreadsheetUploadForm, xlsx_response
 from civicgrid.people import transfer
 from civicgrid.people.authz import authz_for
-from civicgrid.people.forms import SpreadsheetUploadForm, ThrottledLoginForm
+from civicgrid.people.forms import ThrottledLoginForm
 from civicgrid.people.models import RoleAssignment, User
 from civicgrid.worktime.calendar import calendar_warning
 
