@@ -10,14 +10,12 @@ from pathlib import PurePath
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_tasks import TaskResultStatus
-from django_tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 
 from civicgrid.campaigns import evidence
 from civicgrid.campaigns.duties_views import get_campaign, posted
@@ -164,23 +162,12 @@ def download_zip(request, pk):
     return response
 
 
-def _zip_result(request, result_id):
-    try:
-        result = evidence.build_zip.get_result(result_id)
-    except (TaskResultDoesNotExist, TaskResultMismatch):
-        raise Http404 from None
-    if result.args[0] != request.user.pk:
-        raise Http404
-    return result
-
-
 @require_GET
 def zip_status(request, result_id):
-    result = _zip_result(request, result_id)
+    result = exports.owned_result(evidence.build_zip, result_id, request.user)
     context = {
+        **exports.progress(result),
         "campaign_pk": result.args[1],
-        "ready": result.status == TaskResultStatus.SUCCESSFUL,
-        "failed": result.status == TaskResultStatus.FAILED,
         "download": reverse("work:zip-file", args=[result_id]),
     }
     template = "evidence/_zip_status.html" if is_htmx(request) else "evidence/zip_status.html"
@@ -189,8 +176,6 @@ def zip_status(request, result_id):
 
 @require_GET
 def zip_file(request, result_id):
-    result = _zip_result(request, result_id)
-    if result.status != TaskResultStatus.SUCCESSFUL:
-        raise Http404
+    result = exports.owned_result(evidence.build_zip, result_id, request.user)
     campaign = Campaign.objects.get(pk=result.args[1])
-    return exports.download(result.return_value, evidence.zip_filename(campaign))
+    return exports.download_result(result, evidence.zip_filename(campaign))

@@ -4,14 +4,12 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_tasks import TaskResultStatus
-from django_tasks.exceptions import TaskResultDoesNotExist
 
 from civicgrid.areas.models import Area, Level
 from civicgrid.areas.views import map_settings
@@ -87,23 +85,11 @@ def export_xlsx(request):
     return redirect("cases:export-status", result.id)
 
 
-def _export_result(request, result_id):
-    try:
-        result = export.build_export.get_result(result_id)
-    except TaskResultDoesNotExist:
-        raise Http404 from None
-    if result.args[0] != request.user.pk:
-        raise Http404
-    return result
-
-
 @require_GET
 def export_status(request, result_id):
-    result = _export_result(request, result_id)
+    result = exports.owned_result(export.build_export, result_id, request.user)
     context = {
-        "result": result,
-        "ready": result.status == TaskResultStatus.SUCCESSFUL,
-        "failed": result.status == TaskResultStatus.FAILED,
+        **exports.progress(result),
         "download": reverse("cases:export-file", args=[result_id]),
     }
     template = "cases/_export_status.html" if is_htmx(request) else "cases/export_status.html"
@@ -112,10 +98,8 @@ def export_status(request, result_id):
 
 @require_GET
 def export_file(request, result_id):
-    result = _export_result(request, result_id)
-    if result.status != TaskResultStatus.SUCCESSFUL:
-        raise Http404
-    return exports.download(result.return_value, export.filename())
+    result = exports.owned_result(export.build_export, result_id, request.user)
+    return exports.download_result(result, export.filename())
 
 
 @require_GET

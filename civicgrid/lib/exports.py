@@ -12,6 +12,8 @@ from datetime import timedelta
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 
 EXPORT_DIR = "exports"
 KEEP = timedelta(days=1)
@@ -47,3 +49,31 @@ def download(name: str, filename: str) -> FileResponse:
     except FileNotFoundError:
         raise Http404 from None
     return FileResponse(handle, as_attachment=True, filename=filename)
+
+
+def owned_result(task, result_id: str, user):
+    """The background result of `task` asked for by `user` (the task's first argument):
+    404 for an unknown id, another task's result, or another person's."""
+    try:
+        result = task.get_result(result_id)
+    except (TaskResultDoesNotExist, TaskResultMismatch):
+        raise Http404 from None
+    if result.args[0] != user.pk:
+        raise Http404
+    return result
+
+
+def progress(result) -> dict:
+    """What a waiting page shows of a result."""
+    return {
+        "result": result,
+        "ready": result.status == TaskResultStatus.SUCCESSFUL,
+        "failed": result.status == TaskResultStatus.FAILED,
+    }
+
+
+def download_result(result, filename: str) -> FileResponse:
+    """The finished export as an attachment; 404 while it is not ready, or once cleared."""
+    if result.status != TaskResultStatus.SUCCESSFUL:
+        raise Http404
+    return download(result.return_value, filename)

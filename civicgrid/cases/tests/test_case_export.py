@@ -9,6 +9,7 @@ from django.test import override_settings
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from civicgrid.campaigns import evidence
 from civicgrid.cases.models import Case
 from civicgrid.cases.tests.base import CaseTestCase
 from civicgrid.demo.testing import run_worker
@@ -162,3 +163,8 @@ class CaseExportTests(CaseTestCase):
         self.assert_status(self.lingdao, status_url, 404)
         self.assert_status(self.lingdao, status_url + "file", 404)
         self.assert_status(self.paiqian, "/cases/exports/not-a-task/", 404)
+
+    def test_the_id_of_another_kind_of_background_job_is_not_found_either(self):
+        other = evidence.build_zip.enqueue(self.paiqian.pk, 1)
+        self.assert_status(self.paiqian, f"/cases/exports/{other.id}/", 404)
+        self.assert_status(self.paiqian, f"/cases/exports/{other.id}/file", 404)
