@@ -216,3 +216,11 @@ def form_fields(form_class, *, skip=(), enums=None) -> dict[str, Field]:
         for name, f in form_class.base_fields.items()
         if name not in skip
     }
+
+
+class IdField(forms.IntegerField):
+    """An object's id in a query: a positive integer a database column can hold (a larger
+    one would be a database error, not a 400)."""
+
+    def __init__(self, label="", **kwargs):
+        super().__init__(label=label, required=False, min_value=1, max_value=2**63 - 1, **kwargs)

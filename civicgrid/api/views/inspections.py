@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from civicgrid.api import shapes
 from civicgrid.api.errors import ApiError, form_errors, valid
 from civicgrid.api.fields import (
+    IdField,
     Shape,
     array,
     boolean,
@@ -44,7 +45,6 @@ SITE_ORDER = Keyset("area_path", "point_type", "name", "pk")  # as the round pag
 NEWEST = Keyset("-started_at", "-pk")
 # What a Case row (shapes.CASE) reads besides the case itself.
 CASE_ROW = ("category", "grid", "responsible_department", "responsible_area")
-MAX_ID = 2**63 - 1
 DRAFT, SUBMITTED = Inspection.Status.DRAFT, Inspection.Status.SUBMITTED
 
 ROUND_ID = Param("round", integer(gettext_lazy("督查轮次 id")), "path", True)
@@ -337,9 +337,7 @@ SUBMISSION = Shape(
 
 
 class RoundFilter(forms.Form):
-    campaign = forms.IntegerField(
-        label=gettext_lazy("创建项目 id"), required=False, min_value=1, max_value=MAX_ID
-    )
+    campaign = IdField(gettext_lazy("创建项目 id"))
     current = forms.BooleanField(label=gettext_lazy("只看今天在进行的轮次"), required=False)
     mine = forms.BooleanField(
         label=gettext_lazy("只看指定我为督查人员或未指定督查人员的轮次"), required=False
@@ -468,12 +466,8 @@ def inspection_start(request, round, site):
 
 
 class InspectionFilter(forms.Form):
-    round = forms.IntegerField(
-        label=gettext_lazy("督查轮次 id"), required=False, min_value=1, max_value=MAX_ID
-    )
-    site = forms.IntegerField(
-        label=gettext_lazy("点位 id"), required=False, min_value=1, max_value=MAX_ID
-    )
+    round = IdField(gettext_lazy("督查轮次 id"))
+    site = IdField(gettext_lazy("点位 id"))
     status = forms.ChoiceField(
         label=gettext_lazy("状态：draft 检查中；submitted 已提交"),
         required=False,

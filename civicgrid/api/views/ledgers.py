@@ -21,6 +21,7 @@ from civicgrid.api import shapes
 from civicgrid.api.errors import ApiError, form_errors
 from civicgrid.api.fields import (
     Field,
+    IdField,
     Shape,
     array,
     boolean,
@@ -45,7 +46,6 @@ from civicgrid.ledgers.forms import (
 from civicgrid.ledgers.models import FILE_KINDS, FieldKind, LedgerEntry, LedgerFile
 from civicgrid.lib.keyset import Keyset
 
-MAX_ID = 2**31 - 1
 TYPE_PAGES = Keyset("name", "pk")
 
 LEDGER = Param("ledger", integer(gettext_lazy("台账类型 id")), "path", True)
@@ -130,12 +130,7 @@ LEDGER_PAGE = shapes.page(LEDGER_TYPE, "LedgerPage", gettext_lazy("一页台账�
 class TypeFilter(forms.Form):
     """The filters of the ledger type list."""
 
-    campaign = forms.IntegerField(
-        label=gettext_lazy("只看该创建项目的台账（项目 id）"),
-        required=False,
-        min_value=1,
-        max_value=MAX_ID,
-    )
+    campaign = IdField(gettext_lazy("只看该创建项目的台账（项目 id）"))
     active = forms.ChoiceField(
         label=gettext_lazy("true 只看启用的；false 只看停用的"),
         required=False,

@@ -19,6 +19,7 @@ from civicgrid.api import shapes
 from civicgrid.api.errors import ApiError, form_errors
 from civicgrid.api.fields import (
     Field,
+    IdField,
     Shape,
     array,
     boolean,
@@ -38,7 +39,6 @@ from civicgrid.scoring.models import Period, Scheme, Score, Unit
 
 NEWEST = Keyset("-start", "kind", "pk")  # the period list page's order
 UNITS = tuple(str(u) for u in ranking.UNITS)
-BIGGEST_ID = 2**63 - 1
 
 
 def _date(description) -> Field:
@@ -126,9 +126,7 @@ PERIOD_DETAIL = Shape(
 class PeriodFilter(forms.Form):
     """The period list's filters: campaign, kind, and the dates a period overlaps."""
 
-    campaign = forms.IntegerField(
-        label=gettext_lazy("创建项目 id"), required=False, min_value=1, max_value=BIGGEST_ID
-    )
+    campaign = IdField(gettext_lazy("创建项目 id"))
     kind = forms.ChoiceField(
         label=gettext_lazy("周期类型"), required=False, choices=[("", "")] + Period.Kind.choices
     )
